@@ -1,0 +1,388 @@
+"""SigV4 verification: who signed a request, checked by recomputing the signature.
+
+Header-signed (``Authorization: AWS4-HMAC-SHA256 ...``) and presigned (``X-Amz-*`` query)
+requests are both recomputed with botocore's own signer (``botocore.auth.SigV4Auth``, or
+``S3SigV4Auth`` whose path is not normalised), fed exactly what the client signed: the
+listed SignedHeaders, the query it sent, the raw path it sent and the payload hash it
+claimed. Failures raise the service's own AWS error (:mod:`headwater.auth.errors`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from hashlib import sha256
+from urllib.parse import quote, unquote
+
+from botocore.auth import SIGV4_TIMESTAMP, UNSIGNED_PAYLOAD, S3SigV4Auth, SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.compat import HTTPHeaders
+from botocore.credentials import Credentials
+
+from headwater.auth import errors
+from headwater.auth.keys import (
+    CredentialError,
+    ExpiredSessionToken,
+    InvalidSessionToken,
+    KeyStore,
+    Principal,
+    anonymous_principal,
+)
+from headwater.config import DEFAULT_REGION
+from headwater.http.message import HttpRequest
+from headwater.protocol import specs
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+#: The longest life of a presigned S3 URL: seven days.
+MAX_PRESIGNED_EXPIRES = 7 * 24 * 3600
+#: ``x-amz-content-sha256`` values S3 accepts besides a hex SHA-256.
+S3_PAYLOAD_MARKERS = frozenset({
+    UNSIGNED_PAYLOAD,
+    "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+})
+_HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_PRESIGNED_PARAMETERS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
+                         "X-Amz-SignedHeaders")
+
+
+@dataclass(frozen=True)
+class Authentication:
+    """Who sent a request and, for a verified signature, what chunk signing chains from."""
+
+    principal: Principal
+    region: str = DEFAULT_REGION
+    #: When the request was signed, and the same as SigV4 writes it (``20130524T000000Z``).
+    signed_at: datetime | None = None
+    timestamp: str | None = None
+    #: ``20130524/us-east-1/s3/aws4_request``
+    scope: str | None = None
+    #: The request's own signature: the seed of a signed aws-chunked body.
+    signature: str | None = None
+    #: The derived SigV4 key; None when the signature was not checked.
+    signing_key: bytes | None = None
+    presigned: bool = False
+
+    def sign(self, string_to_sign: str) -> str:
+        """Hex HMAC-SHA256 with the signing key (chunk and trailer signatures)."""
+        return hmac.new(self.signing_key, string_to_sign.encode("utf-8"), sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Signed:
+    """The signature a request carries, as the client wrote it."""
+
+    credential: str
+    signed_headers: list[str]
+    signature: str
+    time_text: str
+    signed_at: datetime
+    session_token: str | None
+    query: list[tuple[str, str]]
+    presigned: bool = False
+    expires: str | None = None
+
+    @property
+    def timestamp(self) -> str:
+        return self.signed_at.strftime(SIGV4_TIMESTAMP)
+
+
+def authenticate(request: HttpRequest, service: str, keys: KeyStore, clock, *, verify: bool = True,
+                 max_skew: int = 900) -> Authentication:
+    """The request's :class:`Authentication`, or the service's AWS error.
+
+    Unsigned requests are anonymous for S3 and refused elsewhere. ``verify=False``
+    (``--auth off``) only reads the region and makes any key root (or its known owner).
+    """
+    signed = _read_signature(request, service)
+    if signed is None:
+        return _unsigned(service, keys, verify)
+    access_key, scope_date, region, scope_service = _split_credential(service, signed.credential)
+    secret, principal = _resolve(service, keys, access_key, signed.session_token, verify)
+    auth = Authentication(principal, region, signed.signed_at, signed.timestamp,
+                          f"{scope_date}/{region}/{scope_service}/aws4_request", signed.signature,
+                          presigned=signed.presigned)
+    if secret is None:
+        return auth
+    _check_scope(service, scope_date, scope_service, signed)
+    _check_signed_headers(request, service, signed)
+    _check_time(service, signed, clock.now(), max_skew)
+    payload = _payload_hash(request, service, signed)
+    signing_key = _verify_signature(request, service, signed, Credentials(access_key, secret), region,
+                                    scope_service, payload)
+    _check_body(request, service, payload)
+    return replace(auth, signing_key=signing_key)
+
+
+# --- reading the signature -------------------------------------------------------
+
+
+def _read_signature(request: HttpRequest, service: str) -> _Signed | None:
+    header = request.headers.get("authorization", "").strip()
+    presigned = "X-Amz-Algorithm" in request.query_dict
+    if header and presigned and service == "s3":
+        raise errors.conflicting_authorization()
+    if service == "s3" and "AWSAccessKeyId" in request.query_dict:
+        raise errors.unsupported_authorization(service, "AWS " + request.query_dict["AWSAccessKeyId"])
+    if header:
+        return _from_header(request, service, header)
+    if presigned:
+        return _from_query(request, service)
+    return None
+
+
+def _from_header(request: HttpRequest, service: str, header: str) -> _Signed:
+    algorithm, _, rest = header.partition(" ")
+    if algorithm != ALGORITHM:
+        raise errors.unsupported_authorization(service, header)
+    parts = {}
+    for piece in filter(None, (piece.strip() for piece in rest.split(","))):
+        name, equals, value = piece.partition("=")
+        if not equals:
+            raise errors.invalid_pair(service, header, piece)
+        parts[name.strip()] = value.strip()
+    missing = [name for name in ("Credential", "Signature", "SignedHeaders") if name not in parts]
+    if missing:
+        raise errors.incomplete_authorization(service, header, missing)
+    time_text = request.headers.get("x-amz-date") or request.headers.get("date", "")
+    signed_at = _parse_time(time_text)
+    if signed_at is None:
+        raise errors.missing_date(service, header)
+    return _Signed(parts["Credential"], _header_names(parts["SignedHeaders"]), parts["Signature"], time_text,
+                   signed_at, request.headers.get("x-amz-security-token"), request.query)
+
+
+def _from_query(request: HttpRequest, service: str) -> _Signed:
+    params = request.query_dict
+    required = _PRESIGNED_PARAMETERS + (("X-Amz-Expires",) if service == "s3" else ())
+    missing = [name for name in required if name not in params]
+    if missing:
+        raise errors.incomplete_presigned(service, missing)
+    if params["X-Amz-Algorithm"] != ALGORITHM:
+        raise errors.presigned_parameter_invalid(
+            service, 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"')
+    signed_at = _parse_time(params["X-Amz-Date"], header=False)
+    if signed_at is None:
+        raise errors.presigned_parameter_invalid(
+            service, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+    query = [(name, value) for name, value in request.query if name != "X-Amz-Signature"]
+    return _Signed(params["X-Amz-Credential"], _header_names(params["X-Amz-SignedHeaders"]),
+                   params["X-Amz-Signature"], params["X-Amz-Date"], signed_at,
+                   params.get("X-Amz-Security-Token"), query, presigned=True, expires=params.get("X-Amz-Expires"))
+
+
+def _header_names(signed_headers: str) -> list[str]:
+    return [name.strip().lower() for name in signed_headers.split(";") if name.strip()]
+
+
+def _parse_time(text: str, header: bool = True) -> datetime | None:
+    """An ``x-amz-date`` (``20130524T000000Z``), or for headers also an RFC 1123 ``Date``."""
+    try:
+        return datetime.strptime(text, SIGV4_TIMESTAMP).replace(tzinfo=timezone.utc)
+    except ValueError:
+        pass
+    if not header:
+        return None
+    try:
+        return parsedate_to_datetime(text).astimezone(timezone.utc)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _split_credential(service: str, credential: str) -> tuple[str, str, str, str]:
+    """``(access key, date, region, service)`` of ``KEY/20130524/us-east-1/s3/aws4_request``."""
+    parts = credential.rsplit("/", 4)
+    if len(parts) != 5 or parts[4] != "aws4_request" or not re.fullmatch(r"\d{8}", parts[1]):
+        raise errors.malformed_credential(service, credential)
+    return parts[0], parts[1], parts[2] or DEFAULT_REGION, parts[3]
+
+
+# --- who signed ------------------------------------------------------------------
+
+
+def _unsigned(service: str, keys: KeyStore, verify: bool) -> Authentication:
+    if service == "s3":
+        return Authentication(anonymous_principal(keys.account))
+    if not verify:
+        return Authentication(keys.root(""))
+    raise errors.missing_authentication(service)
+
+
+def _resolve(service: str, keys: KeyStore, access_key: str, token: str | None,
+             verify: bool) -> tuple[str | None, Principal]:
+    """``(secret, principal)``; the secret is None when the signature is not to be checked."""
+    try:
+        secret, principal = keys.resolve(access_key, token)
+    except CredentialError as error:
+        if not verify:
+            return None, keys.root(access_key)
+        if isinstance(error, InvalidSessionToken):
+            raise errors.invalid_session_token(service, token) from None
+        if isinstance(error, ExpiredSessionToken):
+            raise errors.expired_session_token(service, token) from None
+        raise errors.unknown_access_key(service, access_key) from None
+    return (secret if verify else None), principal
+
+
+# --- checks ----------------------------------------------------------------------
+
+
+def _signing_name(service: str) -> str:
+    metadata = specs.load(service).metadata
+    return metadata.get("signingName") or metadata["endpointPrefix"]
+
+
+def _check_scope(service: str, scope_date: str, scope_service: str, signed: _Signed) -> None:
+    expected = _signing_name(service)
+    if scope_service != expected:
+        raise errors.wrong_scope_service(service, expected, scope_service)
+    if scope_date != signed.timestamp[:8]:
+        raise errors.wrong_scope_date(service, scope_date, signed.timestamp)
+
+
+def _check_signed_headers(request: HttpRequest, service: str, signed: _Signed) -> None:
+    """S3 wants every ``x-amz-*`` header of a header-signed request signed."""
+    if service != "s3" or signed.presigned:
+        return
+    signed_names = set(signed.signed_headers)
+    unsigned = sorted(name for name in request.headers if name.startswith("x-amz-") and name not in signed_names)
+    if unsigned:
+        raise errors.headers_not_signed(unsigned)
+
+
+def _check_time(service: str, signed: _Signed, now: datetime, max_skew: int) -> None:
+    """Header signatures and non-S3 presigned URLs live ``max_skew`` seconds (STS ignores
+    X-Amz-Expires); S3 presigned URLs live X-Amz-Expires seconds, at most seven days."""
+    if signed.presigned and service == "s3":
+        expires = _presigned_expires(signed.expires)
+        if now > signed.signed_at + timedelta(seconds=expires):
+            raise errors.presigned_expired(expires, signed.signed_at, now)
+        if signed.signed_at > now + timedelta(seconds=max_skew):
+            raise errors.presigned_not_yet_valid(expires, signed.signed_at, now)
+    elif abs((now - signed.signed_at).total_seconds()) > max_skew:
+        raise errors.time_skewed(service, signed.time_text, signed.signed_at, now, max_skew)
+
+
+def _presigned_expires(text: str) -> int:
+    try:
+        expires = int(text)
+    except ValueError:
+        raise errors.presigned_parameter_invalid("s3", "X-Amz-Expires should be a number") from None
+    if expires < 0:
+        raise errors.presigned_parameter_invalid("s3", "X-Amz-Expires must be non-negative")
+    if expires > MAX_PRESIGNED_EXPIRES:
+        raise errors.presigned_parameter_invalid(
+            "s3", f"X-Amz-Expires must be less than a week (in seconds) that is {MAX_PRESIGNED_EXPIRES}")
+    return expires
+
+
+def _payload_hash(request: HttpRequest, service: str, signed: _Signed) -> str:
+    """The payload hash the client put in its canonical request.
+
+    S3 signs the ``x-amz-content-sha256`` it sends (a hex hash, UNSIGNED-PAYLOAD or a
+    STREAMING-* marker); presigned S3 URLs sign UNSIGNED-PAYLOAD unless they signed that
+    header or an X-Amz-Content-Sha256 parameter. Other services sign the body's hash,
+    unless the header names a marker.
+    """
+    claimed = request.headers.get("x-amz-content-sha256")
+    if service == "s3":
+        if signed.presigned:
+            if "x-amz-content-sha256" in signed.signed_headers:
+                return claimed
+            return request.query_dict.get("X-Amz-Content-Sha256") or UNSIGNED_PAYLOAD
+        if claimed is None:
+            raise errors.content_sha256_missing()
+        if claimed not in S3_PAYLOAD_MARKERS and not _HEX_SHA256.match(claimed):
+            raise errors.content_sha256_invalid(claimed)
+        return claimed
+    if claimed is None or _HEX_SHA256.match(claimed):
+        return request.body.sha256
+    return claimed
+
+
+def _check_body(request: HttpRequest, service: str, payload: str) -> None:
+    """S3 compares a signed hex payload hash with the body it received."""
+    if _HEX_SHA256.match(payload) and payload != request.body.sha256:
+        raise errors.content_sha256_mismatch(payload, request.body.sha256)
+
+
+# --- recomputing the signature ----------------------------------------------------
+
+
+class _Verifier(SigV4Auth):
+    """botocore's SigV4 signer, given exactly what the client signed instead of choosing it.
+
+    Overrides: the headers (the SignedHeaders, valued as received), the query (as
+    received, minus X-Amz-Signature), the payload hash (as claimed) and the signature
+    (so that the derived key can be kept for aws-chunked bodies).
+    """
+
+    def __init__(self, credentials: Credentials, service: str, region: str, headers: HTTPHeaders,
+                 query: list[tuple[str, str]], payload: str):
+        super().__init__(credentials, service, region)
+        self._headers = headers
+        self._query = query
+        self._payload = payload
+
+    def headers_to_sign(self, request):
+        return self._headers
+
+    def canonical_query_string(self, request):
+        return self._canonical_query_string_params(self._query)
+
+    def payload(self, request):
+        return self._payload
+
+    def signing_key(self, request) -> bytes:
+        key = self._sign(f"AWS4{self.credentials.secret_key}".encode("utf-8"), request.context["timestamp"][0:8])
+        for part in (self._region_name, self._service_name, "aws4_request"):
+            key = self._sign(key, part)
+        return key
+
+    def signature(self, string_to_sign, request):
+        return self._sign(self.signing_key(request), string_to_sign, hex=True)
+
+
+class _S3Verifier(_Verifier, S3SigV4Auth):
+    """S3 canonicalises the path as sent, without normalising it (``S3SigV4Auth``)."""
+
+
+def _verify_signature(request: HttpRequest, service: str, signed: _Signed, credentials: Credentials, region: str,
+                      scope_service: str, payload: str) -> bytes:
+    """The signing key, once the signature is found right for one reading of the path."""
+    headers = HTTPHeaders()
+    for name in signed.signed_headers:
+        headers[name] = request.headers.get(name, "")
+    verifier_class = _S3Verifier if service == "s3" else _Verifier
+    verifier = verifier_class(credentials, scope_service, region, headers, signed.query, payload)
+    first = None
+    for path in _path_readings(request.raw_path, service):
+        aws_request = AWSRequest(method=request.method.upper(), url=f"http://localhost{path}")
+        aws_request.context["timestamp"] = signed.timestamp
+        canonical = verifier.canonical_request(aws_request)
+        string_to_sign = verifier.string_to_sign(aws_request, canonical)
+        if same_signature(verifier.signature(string_to_sign, aws_request), signed.signature):
+            return verifier.signing_key(aws_request)
+        first = first or (canonical, string_to_sign)
+    raise errors.signature_mismatch(service, credentials.access_key, signed.signature, *first)
+
+
+def same_signature(expected: str, given: str) -> bool:
+    """Constant-time comparison of a computed hex signature with whatever was sent."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
+def _path_readings(raw_path: str, service: str) -> list[str]:
+    """The raw path the client sent; for S3 also its canonical re-encoding, for clients
+    that send characters such as ``(`` or ``!`` unencoded but sign them encoded."""
+    raw_path = raw_path or "/"
+    if service != "s3":
+        return [raw_path]
+    encoded = quote(unquote(raw_path), safe="/~")
+    return [raw_path] if encoded == raw_path else [raw_path, encoded]

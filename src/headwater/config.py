@@ -1,0 +1,56 @@
+"""Settings: where data lives, what to listen on, and how strict auth and durability are."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4566
+DEFAULT_ACCOUNT = "000000000000"
+DEFAULT_REGION = "us-east-1"
+AUTH_MODES = ("verify", "off")
+FSYNC_MODES = ("full", "normal", "off")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def default_data_dir() -> Path:
+    """``$HEADWATER_DATA_DIR`` or the per-user data directory (XDG on Linux)."""
+    env = os.environ.get("HEADWATER_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir("headwater"))
+
+
+@dataclass
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=default_data_dir)
+    auth: str = "verify"
+    #: SQLite ``synchronous`` level: "full" (every commit on disk), "normal" or "off".
+    fsync: str = "full"
+    #: How far a request's signing time may be from the server's clock (AWS: 15 minutes).
+    max_clock_skew_seconds: int = 15 * 60
+
+    def __post_init__(self):
+        self.data_dir = Path(self.data_dir)
+        if self.auth not in AUTH_MODES:
+            raise ValueError(f"auth must be one of {AUTH_MODES}, not {self.auth!r}")
+        if self.fsync not in FSYNC_MODES:
+            raise ValueError(f"fsync must be one of {FSYNC_MODES}, not {self.fsync!r}")
+
+    @property
+    def endpoint(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Scratch space on the same file system as the data (so renames are atomic)."""
+        return self.data_dir / "tmp"
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")

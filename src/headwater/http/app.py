@@ -1,0 +1,158 @@
+"""The ASGI application: the request pipeline of docs/architecture.md as one function."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shutil
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from headwater import __version__, registry
+from headwater.auth import enforce, sigv4
+from headwater.auth.keys import KeyStore
+from headwater.config import Settings
+from headwater.context import RequestContext
+from headwater.errors import ServiceError, internal_error, not_implemented
+from headwater.http.message import HttpRequest, HttpResponse
+from headwater.http.transport import receive_request, send_response
+from headwater.protocol import awsjson, awsquery, chunked, ec2query, restxml, routing, specs, validate
+from headwater.storage.clock import Clock
+from headwater.storage.sqlite import Stores
+
+log = logging.getLogger("headwater")
+
+PROTOCOLS = {"json": awsjson, "query": awsquery, "ec2": ec2query, "rest-xml": restxml}
+INTERNAL_PREFIX = "/_headwater/"
+
+
+class Headwater:
+    """One endpoint for every service; call it as an ASGI app."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None, keys: KeyStore | None = None):
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.keys = keys or KeyStore()
+        self.stores = Stores(settings.data_dir, settings.fsync)
+        self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="headwater")
+
+    # -- the pipeline ---------------------------------------------------------------
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Serve one AWS request, from routing to the serialized answer."""
+        request_id = str(uuid.uuid4())
+        service = routing.identify_service(request)
+        protocol = PROTOCOLS[specs.protocol(service)]
+        try:
+            auth = sigv4.authenticate(
+                request, service, self.keys, self.clock,
+                verify=self.settings.auth == "verify",
+                max_skew=self.settings.max_clock_skew_seconds,
+            )
+            request = chunked.decode(request, auth) or request
+            hooks = self._hooks(service)
+            model, labels = routing.find_operation(service, request, hooks)
+            params = protocol.parse_request(model, request, labels)
+            validate.check(model, params)
+            operation = registry.lookup(service, model.name)
+            if operation is None:
+                raise not_implemented(service, model.name)
+            ctx = RequestContext(
+                service=service, operation=model.name, region=auth.region,
+                principal=auth.principal, clock=self.clock, request_id=request_id,
+                settings=self.settings, request=request,
+            )
+            enforce.authorize(ctx, operation, params)
+            result = self._invoke(ctx, operation, params)
+            return protocol.serialize_response(model, result, request_id)
+        except ServiceError as error:
+            return protocol.serialize_error(specs.load(service), error, request_id, self._hooks(service))
+        except Exception:
+            log.exception("internal error serving %s %s", request.method, request.raw_path)
+            return protocol.serialize_error(specs.load(service), internal_error(), request_id)
+
+    def _hooks(self, service: str) -> dict:
+        found = registry.services().get(service)
+        return found.hooks if found else {}
+
+    def _invoke(self, ctx: RequestContext, operation: registry.Operation, params: dict) -> dict:
+        """Run the handler inside one transaction of its service's database (if it has one)."""
+        service = registry.services()[operation.service]
+        if not service.migrations:
+            return operation.handler(ctx, params) or {}
+        database = self.stores.database(service.name, service.migrations)
+        with database.transaction(write=not operation.read_only) as connection:
+            ctx.db = connection
+            return operation.handler(ctx, params) or {}
+
+    # -- headwater's own endpoints ------------------------------------------------------
+
+    def health(self) -> dict:
+        services = {}
+        for name in registry.SERVICE_NAMES:
+            found = registry.services().get(name)
+            implemented = len(found.operations) if found else 0
+            services[name] = {
+                "state": "running" if implemented else "not implemented",
+                "operations": implemented,
+                "modelOperations": len(specs.load(name).operation_names),
+            }
+        return {"version": __version__, "services": services}
+
+    def internal(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and request.path.rstrip("/") == "/_headwater/health":
+            body = json.dumps(self.health()).encode()
+            return HttpResponse(200, [("content-type", "application/json")], body)
+        return HttpResponse(404, [("content-type", "application/json")], b'{"error": "not found"}')
+
+    # -- ASGI ---------------------------------------------------------------------------
+
+    def startup(self) -> None:
+        """Create the data directory, drop leftovers of a crash, open every database."""
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.settings.tmp_dir, ignore_errors=True)
+        self.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
+        for service in registry.services().values():
+            if service.migrations:
+                self.stores.database(service.name, service.migrations)
+        log.info("headwater %s serving %s", __version__, self.settings.endpoint)
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.stores.close_all()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        if scope["type"] != "http":
+            return
+        request = await receive_request(scope, receive, str(self.settings.tmp_dir))
+        try:
+            if request.raw_path.startswith(INTERNAL_PREFIX):
+                response = self.internal(request)
+            else:
+                loop = asyncio.get_running_loop()
+                response = await loop.run_in_executor(self.executor, self.handle, request)
+            await send_response(send, response)
+        finally:
+            request.body.close()
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.startup()
+                except Exception as exc:  # reported to the server, which stops
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Headwater:
+    return Headwater(settings, clock)

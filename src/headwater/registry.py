@@ -1,0 +1,134 @@
+"""The operation registry: one plain function per AWS operation.
+
+A service module creates a :class:`Service` and decorates its handlers::
+
+    service = Service("sts")
+
+    @service.operation("GetCallerIdentity", resources="*", read_only=True)
+    def get_caller_identity(ctx, req):
+        ...
+
+Every operation declares its IAM action (default ``<iam prefix>:<Name>``) and how to
+build the resource ARN(s) it touches, so that authorization never needs the handler.
+"""
+
+from __future__ import annotations
+
+import importlib
+import string
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+#: botocore names of the services headwater routes (all of them answer on one endpoint).
+SERVICE_NAMES = (
+    "dynamodb",
+    "dynamodbstreams",
+    "s3",
+    "sqs",
+    "kinesis",
+    "firehose",
+    "logs",
+    "iam",
+    "sts",
+    "ec2",
+    "rds",
+)
+
+Handler = Callable[[Any, dict], dict]
+ResourceBuilder = Callable[[Any, dict], list[str]]
+
+
+def resource_builder(spec: str | Iterable[str] | ResourceBuilder) -> ResourceBuilder:
+    """Turn ARN templates such as ``arn:aws:sqs:{region}:{account}:{QueueName}`` into a builder.
+
+    ``{region}`` and ``{account}`` come from the context, every other field from the
+    request's members; ``"*"`` means the operation acts on no particular resource.
+    """
+    if callable(spec):
+        return spec
+    templates = [spec] if isinstance(spec, str) else list(spec)
+    for template in templates:
+        for _, name, _, _ in string.Formatter().parse(template):
+            if name is not None and not name.isidentifier():
+                raise ValueError(f"bad field {name!r} in resource template {template!r}")
+
+    def build(ctx, req: dict) -> list[str]:
+        values = {**req, "region": ctx.region, "account": ctx.account}
+        return [template.format_map(values) for template in templates]
+
+    build.templates = templates  # type: ignore[attr-defined]
+    return build
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str
+    name: str
+    handler: Handler
+    action: str
+    resources: ResourceBuilder
+    read_only: bool
+    #: False for the few operations AWS allows whatever the policies say (GetCallerIdentity).
+    needs_permission: bool = True
+
+
+@dataclass
+class Service:
+    """What one service contributes: its operations, storage migrations and protocol hooks."""
+
+    name: str
+    iam_prefix: str = ""
+    migrations: list[tuple[str, str]] = field(default_factory=list)
+    hooks: dict[str, Callable] = field(default_factory=dict)
+    operations: dict[str, Operation] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.iam_prefix = self.iam_prefix or self.name
+
+    def operation(
+        self,
+        name: str,
+        *,
+        resources: str | Iterable[str] | ResourceBuilder,
+        action: str | None = None,
+        read_only: bool = False,
+        needs_permission: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            if name in self.operations:
+                raise ValueError(f"{self.name}.{name} registered twice")
+            self.operations[name] = Operation(
+                service=self.name,
+                name=name,
+                handler=handler,
+                action=action or f"{self.iam_prefix}:{name}",
+                resources=resource_builder(resources),
+                read_only=read_only,
+                needs_permission=needs_permission,
+            )
+            return handler
+
+        return register
+
+
+_services: dict[str, Service] = {}
+
+
+def services() -> dict[str, Service]:
+    """Every service headwater implements operations for, keyed by botocore name."""
+    if not _services:
+        for name in SERVICE_NAMES:
+            try:
+                module = importlib.import_module(f"headwater.services.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"headwater.services.{name}":
+                    raise
+                continue
+            _services[name] = module.service
+    return _services
+
+
+def lookup(service: str, operation: str) -> Operation | None:
+    """The registered operation, or None when headwater does not implement it (yet)."""
+    found = services().get(service)
+    return found.operations.get(operation) if found else None

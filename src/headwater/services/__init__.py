@@ -1,0 +1,1 @@
+"""One package per botocore service name; each exposes ``service`` (a registry.Service)."""

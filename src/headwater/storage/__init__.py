@@ -1,0 +1,1 @@
+"""Durable state: SQLite databases, the blob store, migrations and the clock."""

@@ -1,0 +1,1 @@
+from tests.auth.signing import frozen_signing  # noqa: F401  (shared fixture)
