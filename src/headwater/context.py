@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from headwater.auth.keys import Principal
     from headwater.config import Settings
     from headwater.http.message import HttpRequest
+    from headwater.storage.blobs import BlobStore
     from headwater.storage.clock import Clock
 
 
@@ -24,6 +25,7 @@ class RequestContext:
     request_id: str
     settings: "Settings"
     request: "HttpRequest"
+    blobs: "BlobStore | None" = None
     db: "sqlite3.Connection | None" = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -80,6 +80,9 @@ class Service:
     iam_prefix: str = ""
     migrations: list[tuple[str, str]] = field(default_factory=list)
     hooks: dict[str, Callable] = field(default_factory=dict)
+    #: Given a connection to the service's database, the ids of the blobs its metadata
+    #: refers to; every other blob is swept at start.
+    blob_references: Callable[[Any], Iterable[str]] | None = None
     operations: dict[str, Operation] = field(default_factory=dict)
 
     def __post_init__(self):

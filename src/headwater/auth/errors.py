@@ -27,6 +27,14 @@ in public threads or AWS documentation:
   AuthorizationHeaderMalformed (ex-aws/ex_aws#537, aws/aws-sdk-ruby#1276),
   XAmzContentSHA256Mismatch (s3tools/s3cmd#812), "AWS authentication requires a valid
   Date or x-amz-date header" (hubrick/vertx-s3-client#5).
+- S3 Signature Version 2: SignatureDoesNotMatch with StringToSign and its bytes but no
+  canonical request (the V2 reply dummies.com's "overcoming annoying signature issues"
+  shows), AccessDenied "Query-string authentication requires the Signature, Expires and
+  AWSAccessKeyId parameters" (boto/boto#3244), "Invalid date (should be seconds since
+  epoch)" (expected by OpenStack Swift's s3api tests), InvalidArgument "Authorization header
+  is invalid -- one and only one ' ' (space) required" (laurilehmijoki/s3_website#178) and
+  "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature" (ceph/s3-tests,
+  scality/Arsenal#178).
 """
 
 from __future__ import annotations
@@ -153,12 +161,14 @@ def missing_authentication(service: str) -> ServiceError:
 # --- signatures ----------------------------------------------------------------
 
 
-def signature_mismatch(service: str, access_key: str, provided: str, canonical_request: str,
+def signature_mismatch(service: str, access_key: str, provided: str, canonical_request: str | None,
                        string_to_sign: str) -> ServiceError:
+    """``canonical_request`` is None for S3's Signature Version 2, which has none."""
     if service == "s3":
+        canonical = {} if canonical_request is None else {
+            "CanonicalRequest": canonical_request, "CanonicalRequestBytes": _spaced_hex(canonical_request)}
         return _s3("SignatureDoesNotMatch", _S3_SIGNATURE, AWSAccessKeyId=access_key, StringToSign=string_to_sign,
-                   SignatureProvided=provided, StringToSignBytes=_spaced_hex(string_to_sign),
-                   CanonicalRequest=canonical_request, CanonicalRequestBytes=_spaced_hex(canonical_request))
+                   SignatureProvided=provided, StringToSignBytes=_spaced_hex(string_to_sign), **canonical)
     details = (f"\n\nThe Canonical String for this request should have been\n'{canonical_request}'\n\n"
                f"The String-to-Sign should have been\n'{string_to_sign}'\n")
     return _answer(service, "signature", _SIGNATURE + details)
@@ -202,9 +212,17 @@ def time_skewed(service: str, request_time: str, signed_at: datetime, now: datet
 
 def presigned_expired(expires: int, signed_at: datetime, now: datetime) -> ServiceError:
     """S3: a presigned URL used after X-Amz-Date + X-Amz-Expires."""
-    return _s3("AccessDenied", "Request has expired", **{
-        "X-Amz-Expires": str(expires), "Expires": iso_time(signed_at + timedelta(seconds=expires)),
-        "ServerTime": iso_time(now)})
+    return _expired(signed_at + timedelta(seconds=expires), now, **{"X-Amz-Expires": str(expires)})
+
+
+def v2_expired(expires_at: datetime, now: datetime) -> ServiceError:
+    """S3: a Signature Version 2 presigned URL used after its ``Expires``."""
+    return _expired(expires_at, now)
+
+
+def _expired(expires_at: datetime, now: datetime, **fields) -> ServiceError:
+    return _s3("AccessDenied", "Request has expired", **fields, Expires=iso_time(expires_at),
+               ServerTime=iso_time(now))
 
 
 def presigned_not_yet_valid(expires: int, signed_at: datetime, now: datetime) -> ServiceError:
@@ -268,14 +286,35 @@ def incomplete_presigned(service: str, missing: list[str]) -> ServiceError:
 
 
 def unsupported_authorization(service: str, header: str) -> ServiceError:
-    """An Authorization header of another scheme (SigV2 ``AWS key:sig``, SigV4a, Bearer...)."""
+    """An Authorization header of another scheme (SigV4a, Bearer...; outside S3 also SigV2's
+    ``AWS key:sig``)."""
     if service != "s3":
         return incomplete_authorization(service, header, ["Credential", "Signature", "SignedHeaders"])
-    if header.startswith("AWS "):
-        return _s3("InvalidRequest", "The authorization mechanism you have provided is not supported. "
-                   "Please use AWS4-HMAC-SHA256.", 400)
     return _s3("InvalidArgument", "Unsupported Authorization Type", 400, ArgumentName="Authorization",
                ArgumentValue=header)
+
+
+def v2_authorization_spacing(header: str) -> ServiceError:
+    """S3: ``AWS`` followed by more than one space."""
+    return _s3("InvalidArgument", "Authorization header is invalid -- one and only one ' ' (space) required", 400,
+               ArgumentName="Authorization", ArgumentValue=header)
+
+
+def v2_authorization_invalid(header: str) -> ServiceError:
+    """S3: ``AWS`` followed by something other than ``key:signature``."""
+    return _s3("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature", 400,
+               ArgumentName="Authorization", ArgumentValue=header)
+
+
+def v2_query_incomplete() -> ServiceError:
+    """S3: a V2 presigned URL lacking AWSAccessKeyId, Signature or Expires."""
+    return _s3("AccessDenied", "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
+               "parameters")
+
+
+def v2_expires_invalid(value: str) -> ServiceError:
+    """S3: a V2 presigned URL whose ``Expires`` is not a number of seconds."""
+    return _s3("AccessDenied", f"Invalid date (should be seconds since epoch): {value}")
 
 
 def conflicting_authorization() -> ServiceError:

@@ -5,6 +5,7 @@ requests are both recomputed with botocore's own signer (``botocore.auth.SigV4Au
 ``S3SigV4Auth`` whose path is not normalised), fed exactly what the client signed: the
 listed SignedHeaders, the query it sent, the raw path it sent and the payload hash it
 claimed. Failures raise the service's own AWS error (:mod:`headwater.auth.errors`).
+S3 also takes Signature Version 2 (:mod:`headwater.auth.sigv2`), checked here the same way.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
-from headwater.auth import errors
+from headwater.auth import errors, sigv2
 from headwater.auth.keys import (
     CredentialError,
     ExpiredSessionToken,
@@ -100,6 +101,11 @@ def authenticate(request: HttpRequest, service: str, keys: KeyStore, clock, *, v
     Unsigned requests are anonymous for S3 and refused elsewhere. ``verify=False``
     (``--auth off``) only reads the region and makes any key root (or its known owner).
     """
+    if service == "s3":
+        _check_one_mechanism(request)
+        signed_v2 = sigv2.read_signature(request)
+        if signed_v2 is not None:
+            return _authenticate_v2(request, signed_v2, keys, clock, verify, max_skew)
     signed = _read_signature(request, service)
     if signed is None:
         return _unsigned(service, keys, verify)
@@ -120,19 +126,34 @@ def authenticate(request: HttpRequest, service: str, keys: KeyStore, clock, *, v
     return replace(auth, signing_key=signing_key)
 
 
+def _authenticate_v2(request: HttpRequest, signed: sigv2.SignatureV2, keys: KeyStore, clock, verify: bool,
+                     max_skew: int) -> Authentication:
+    """S3's Signature Version 2: no region (us-east-1) and nothing for aws-chunked to chain from."""
+    secret, principal = _resolve("s3", keys, signed.access_key, signed.session_token, verify)
+    if secret is not None:
+        sigv2.check_time(signed, clock.now(), max_skew)
+        readings = sigv2.recompute(request, signed, Credentials(signed.access_key, secret))
+        if not any(same_signature(expected, signed.signature) for _, expected in readings):
+            raise errors.signature_mismatch("s3", signed.access_key, signed.signature, None, readings[0][0])
+    return Authentication(principal, signed_at=signed.signed_at, presigned=signed.presigned)
+
+
 # --- reading the signature -------------------------------------------------------
+
+
+def _check_one_mechanism(request: HttpRequest) -> None:
+    """S3 takes one of: an Authorization header, SigV4 presigned parameters, V2's."""
+    mechanisms = (bool(request.headers.get("authorization", "").strip()), "X-Amz-Algorithm" in request.query_dict,
+                  sigv2.in_query(request))
+    if sum(mechanisms) > 1:
+        raise errors.conflicting_authorization()
 
 
 def _read_signature(request: HttpRequest, service: str) -> _Signed | None:
     header = request.headers.get("authorization", "").strip()
-    presigned = "X-Amz-Algorithm" in request.query_dict
-    if header and presigned and service == "s3":
-        raise errors.conflicting_authorization()
-    if service == "s3" and "AWSAccessKeyId" in request.query_dict:
-        raise errors.unsupported_authorization(service, "AWS " + request.query_dict["AWSAccessKeyId"])
     if header:
         return _from_header(request, service, header)
-    if presigned:
+    if "X-Amz-Algorithm" in request.query_dict:
         return _from_query(request, service)
     return None
 

@@ -18,6 +18,7 @@ from headwater.errors import ServiceError, internal_error, not_implemented
 from headwater.http.message import HttpRequest, HttpResponse
 from headwater.http.transport import receive_request, send_response
 from headwater.protocol import awsjson, awsquery, chunked, ec2query, restxml, routing, specs, validate
+from headwater.storage.blobs import BlobStore
 from headwater.storage.clock import Clock
 from headwater.storage.sqlite import Stores
 
@@ -35,15 +36,17 @@ class Headwater:
         self.clock = clock or Clock()
         self.keys = keys or KeyStore()
         self.stores = Stores(settings.data_dir, settings.fsync)
+        self.blobs: BlobStore | None = None
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="headwater")
 
     # -- the pipeline ---------------------------------------------------------------
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    async def handle(self, request: HttpRequest) -> HttpResponse:
         """Serve one AWS request, from routing to the serialized answer."""
         request_id = str(uuid.uuid4())
         service = routing.identify_service(request)
         protocol = PROTOCOLS[specs.protocol(service)]
+        hooks = self._hooks(service)
         try:
             auth = sigv4.authenticate(
                 request, service, self.keys, self.clock,
@@ -51,7 +54,6 @@ class Headwater:
                 max_skew=self.settings.max_clock_skew_seconds,
             )
             request = chunked.decode(request, auth) or request
-            hooks = self._hooks(service)
             model, labels = routing.find_operation(service, request, hooks)
             params = protocol.parse_request(model, request, labels)
             validate.check(model, params)
@@ -61,26 +63,33 @@ class Headwater:
             ctx = RequestContext(
                 service=service, operation=model.name, region=auth.region,
                 principal=auth.principal, clock=self.clock, request_id=request_id,
-                settings=self.settings, request=request,
+                settings=self.settings, request=request, blobs=self.blobs,
             )
             enforce.authorize(ctx, operation, params)
-            result = self._invoke(ctx, operation, params)
+            result = await self._invoke(ctx, operation, params)
             return protocol.serialize_response(model, result, request_id)
         except ServiceError as error:
-            return protocol.serialize_error(specs.load(service), error, request_id, self._hooks(service))
+            return protocol.serialize_error(specs.load(service), error, request_id, hooks)
         except Exception:
             log.exception("internal error serving %s %s", request.method, request.raw_path)
-            return protocol.serialize_error(specs.load(service), internal_error(), request_id)
+            return protocol.serialize_error(specs.load(service), internal_error(), request_id, hooks)
 
     def _hooks(self, service: str) -> dict:
         found = registry.services().get(service)
         return found.hooks if found else {}
 
-    def _invoke(self, ctx: RequestContext, operation: registry.Operation, params: dict) -> dict:
-        """Run the handler inside one transaction of its service's database (if it has one)."""
+    async def _invoke(self, ctx: RequestContext, operation: registry.Operation, params: dict) -> dict:
+        """Run the handler; one that writes to disk runs in a worker thread, off the event loop."""
         service = registry.services()[operation.service]
         if not service.migrations:
             return operation.handler(ctx, params) or {}
+        if operation.read_only:
+            return self._transact(ctx, operation, params, service)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self._transact, ctx, operation, params, service)
+
+    def _transact(self, ctx: RequestContext, operation: registry.Operation, params: dict, service) -> dict:
+        """The handler inside one transaction of its service's database."""
         database = self.stores.database(service.name, service.migrations)
         with database.transaction(write=not operation.read_only) as connection:
             ctx.db = connection
@@ -109,14 +118,28 @@ class Headwater:
     # -- ASGI ---------------------------------------------------------------------------
 
     def startup(self) -> None:
-        """Create the data directory, drop leftovers of a crash, open every database."""
+        """Create the data directory, open every database, drop what a crash left behind."""
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.settings.tmp_dir, ignore_errors=True)
         self.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.blobs = BlobStore(self.settings.data_dir / "blobs", durable=self.settings.fsync == "full")
         for service in registry.services().values():
             if service.migrations:
                 self.stores.database(service.name, service.migrations)
+        self._sweep_blobs()
         log.info("headwater %s serving %s", __version__, self.settings.endpoint)
+
+    def _sweep_blobs(self) -> None:
+        """Remove blobs no service's metadata refers to (a crash between write and commit)."""
+        referenced: set[str] = set()
+        for service in registry.services().values():
+            if service.blob_references:
+                database = self.stores.database(service.name, service.migrations)
+                with database.transaction(write=False) as connection:
+                    referenced.update(service.blob_references(connection))
+        removed = self.blobs.sweep(referenced.__contains__)
+        if removed:
+            log.info("swept %d unreferenced blob(s)", len(removed))
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True)
@@ -132,8 +155,7 @@ class Headwater:
             if request.raw_path.startswith(INTERNAL_PREFIX):
                 response = self.internal(request)
             else:
-                loop = asyncio.get_running_loop()
-                response = await loop.run_in_executor(self.executor, self.handle, request)
+                response = await self.handle(request)
             await send_response(send, response)
         finally:
             request.body.close()

@@ -1,0 +1,49 @@
+"""Model-constraint validation with AWS's wording and each service's error code."""
+
+import pytest
+
+from headwater.errors import ServiceError
+from headwater.protocol import specs, validate
+
+
+def problems(service: str, operation: str, params: dict) -> ServiceError:
+    with pytest.raises(ServiceError) as caught:
+        validate.check(specs.operation(service, operation), params)
+    return caught.value
+
+
+def test_missing_required_member():
+    error = problems("dynamodb", "DescribeTable", {})
+    assert error.code == "ValidationException" and error.status == 400
+    assert error.message == (
+        "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+    )
+
+
+def test_length_enum_and_pattern_are_reported_together():
+    error = problems("dynamodb", "CreateTable", {
+        "TableName": "t" * 1025,
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "X"}],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "BillingMode": "FREE",
+    })
+    assert error.message.startswith("3 validation errors detected: ")
+    assert "at 'tableName' failed to satisfy constraint: Member must have length less than or equal to 1024" in error.message
+    assert "Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [S, N, B]" in error.message
+    assert "Value 'FREE' at 'billingMode'" in error.message
+
+
+def test_numeric_range():
+    error = problems("kinesis", "ListShards", {"MaxResults": 0})
+    assert "Value 0 at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1" in error.message
+
+
+def test_query_services_use_their_own_codes():
+    assert problems("iam", "GetUser", {"UserName": "bad name!"}).code == "ValidationError"
+    assert "regular expression pattern" in problems("iam", "GetUser", {"UserName": "bad name!"}).message
+    assert problems("ec2", "DescribeVpcs", {"MaxResults": 1}).code == "InvalidParameterValue"
+
+
+def test_valid_input_and_s3_pass():
+    validate.check(specs.operation("dynamodb", "DescribeTable"), {"TableName": "Orders"})
+    validate.check(specs.operation("s3", "GetObject"), {})
