@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import cached_property, lru_cache
 from hashlib import sha256
 from urllib.parse import quote, unquote
 
@@ -49,6 +50,7 @@ S3_PAYLOAD_MARKERS = frozenset({
     "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
 })
 _HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SIGV4_TIME = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
 _PRESIGNED_PARAMETERS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
                          "X-Amz-SignedHeaders")
 
@@ -89,7 +91,7 @@ class _Signed:
     presigned: bool = False
     expires: str | None = None
 
-    @property
+    @cached_property
     def timestamp(self) -> str:
         return self.signed_at.strftime(SIGV4_TIMESTAMP)
 
@@ -204,10 +206,12 @@ def _header_names(signed_headers: str) -> list[str]:
 
 def _parse_time(text: str, header: bool = True) -> datetime | None:
     """An ``x-amz-date`` (``20130524T000000Z``), or for headers also an RFC 1123 ``Date``."""
-    try:
-        return datetime.strptime(text, SIGV4_TIMESTAMP).replace(tzinfo=timezone.utc)
-    except ValueError:
-        pass
+    match = _SIGV4_TIME.fullmatch(text)
+    if match:
+        try:
+            return datetime(*map(int, match.groups()), tzinfo=timezone.utc)
+        except ValueError:
+            return None
     if not header:
         return None
     try:
@@ -361,10 +365,8 @@ class _Verifier(SigV4Auth):
         return self._payload
 
     def signing_key(self, request) -> bytes:
-        key = self._sign(f"AWS4{self.credentials.secret_key}".encode("utf-8"), request.context["timestamp"][0:8])
-        for part in (self._region_name, self._service_name, "aws4_request"):
-            key = self._sign(key, part)
-        return key
+        return derive_signing_key(self.credentials.secret_key, request.context["timestamp"][0:8],
+                                  self._region_name, self._service_name)
 
     def signature(self, string_to_sign, request):
         return self._sign(self.signing_key(request), string_to_sign, hex=True)
@@ -392,6 +394,15 @@ def _verify_signature(request: HttpRequest, service: str, signed: _Signed, crede
             return verifier.signing_key(aws_request)
         first = first or (canonical, string_to_sign)
     raise errors.signature_mismatch(service, credentials.access_key, signed.signature, *first)
+
+
+@lru_cache(maxsize=256)
+def derive_signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """SigV4's key derivation; a client reuses one key all day, so it is cached."""
+    key = f"AWS4{secret}".encode("utf-8")
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode("utf-8"), sha256).digest()
+    return key
 
 
 def same_signature(expected: str, given: str) -> bool:
