@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 
 from headwater.auth import keys
-from headwater.http.message import Body, HttpRequest
+from headwater.http.message import HttpRequest
 from headwater.storage.clock import FrozenClock
+from tests.protocol.wire import http_request  # noqa: F401  (re-exported for the auth tests)
 
 ENDPOINT = "http://127.0.0.1:4566"
 #: When every request in these tests is signed (botocore's clock is frozen there).
@@ -31,21 +31,6 @@ def frozen_signing(monkeypatch):
     monkeypatch.setattr("botocore.auth.get_current_datetime", signed_at)
     monkeypatch.setattr("botocore.crt.auth.get_current_datetime", signed_at)
     return FrozenClock(SIGNED_AT)
-
-
-def http_request(prepared, host: str | None = None) -> HttpRequest:
-    """The HttpRequest a botocore prepared request (or AWSRequest) arrives as."""
-    if isinstance(prepared, AWSRequest):
-        prepared = prepared.prepare()
-    url = urlsplit(prepared.url)
-    headers = {name.lower(): value.decode() if isinstance(value, bytes) else value
-               for name, value in prepared.headers.items()}
-    headers.setdefault("host", host or url.netloc)
-    body = prepared.body or b""
-    if hasattr(body, "read"):
-        body = body.read()
-    return HttpRequest(prepared.method, url.path or "/", url.query, headers,
-                       Body.of(body.encode() if isinstance(body, str) else body))
 
 
 def url_request(url: str, method: str = "GET") -> HttpRequest:

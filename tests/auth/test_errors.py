@@ -52,3 +52,21 @@ def test_s3_details_travel_as_fields():
     assert error.fields["StringToSignBytes"] == "41 57 53 34"
     error = errors.content_sha256_mismatch("a" * 64, "b" * 64)
     assert (error.code, error.status) == ("XAmzContentSHA256Mismatch", 400)
+
+
+@pytest.mark.parametrize("service, code, status", [
+    ("dynamodb", "AccessDeniedException", 400),
+    ("iam", "AccessDenied", 403),
+    ("ec2", "UnauthorizedOperation", 403),
+    ("s3", "AccessDenied", 403),
+    ("sqs", "AccessDeniedException", 403),
+])
+def test_access_denied_per_protocol(service, code, status):
+    error = errors.access_denied(service, "arn:aws:iam::000000000000:user/alice", "dynamodb:PutItem",
+                                 "arn:aws:dynamodb:us-east-1:000000000000:table/Orders")
+    assert (error.code, error.status) == (code, status)
+    if service in ("dynamodb", "iam", "sqs"):
+        assert error.message == (
+            "User: arn:aws:iam::000000000000:user/alice is not authorized to perform: dynamodb:PutItem on "
+            "resource: arn:aws:dynamodb:us-east-1:000000000000:table/Orders because no identity-based policy "
+            "allows the dynamodb:PutItem action")

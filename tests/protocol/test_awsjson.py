@@ -1,6 +1,7 @@
-"""awsJson 1.0/1.1 (dynamodb, dynamodbstreams, sqs, kinesis, firehose, logs): round trips
-over every operation with botocore as the oracle, errors (with SQS's query-compatible
-header), AWS's deserialization errors and event streams."""
+"""awsJson 1.0/1.1 (dynamodb, dynamodbstreams, sqs, kinesis, firehose, logs): modeled
+errors read by botocore (with SQS's query-compatible header), a real boto3 client, AWS's
+deserialization errors and event streams (every operation's round trip is in
+test_round_trips)."""
 
 from __future__ import annotations
 
@@ -8,67 +9,22 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from botocore.awsrequest import HeadersDict
-from botocore.parsers import create_parser
 
 from headwater.errors import ServiceError
 from headwater.http.message import Body, HttpRequest
 from headwater.protocol import awsjson, specs
-from tests.protocol.examples import ExampleMaker, example_input, example_output
-from tests.protocol.test_awsquery import (
+from tests.protocol.examples import ExampleMaker
+from tests.protocol.wire import (
     REQUEST_ID,
-    _RawBody,
     body_bytes,
     botocore_parse,
-    botocore_request,
+    client_call,
+    client_error,
     modeled_errors,
-    operations,
-    stub_client,
-    without_metadata,
+    raised,
 )
 
 JSON_SERVICES = ("dynamodb", "dynamodbstreams", "sqs", "kinesis", "firehose", "logs")
-
-
-def parse_streaming(operation, response) -> dict:
-    """botocore's parse of an event-stream response, events read into a list."""
-    parsed = create_parser("json").parse(
-        {
-            "status_code": response.status,
-            "headers": HeadersDict(response.headers),
-            "body": _RawBody(body_bytes(response)),
-            "context": {"operation_name": operation.name},
-        },
-        operation.output_shape,
-    )
-    stream_name = operation.output_shape.event_stream_name
-    parsed[stream_name] = list(parsed[stream_name])
-    return parsed
-
-
-@pytest.mark.parametrize("service,name", operations(*JSON_SERVICES))
-def test_request_round_trip(service, name):
-    operation = specs.operation(service, name)
-    for minimal in (False, True):
-        params = example_input(operation, minimal)
-        assert awsjson.parse_request(operation, botocore_request("json", operation, params)) == params
-
-
-@pytest.mark.parametrize("service,name", operations(*JSON_SERVICES))
-def test_response_round_trip(service, name):
-    operation = specs.operation(service, name)
-    shape = operation.output_shape
-    for minimal in (False, True):
-        result = example_output(operation, minimal)
-        response = awsjson.serialize_response(operation, result, REQUEST_ID)
-        assert response.header("x-amzn-requestid") == REQUEST_ID
-        if shape is not None and shape.event_stream_name:
-            parsed = parse_streaming(operation, response)
-            assert parsed.pop(shape.event_stream_name) == []
-        else:
-            parsed = botocore_parse("json", response, shape)
-            assert parsed["ResponseMetadata"]["RequestId"] == REQUEST_ID
-        assert without_metadata(parsed) == result
 
 
 @pytest.mark.parametrize("service,code", modeled_errors(*JSON_SERVICES))
@@ -82,9 +38,7 @@ def test_modeled_error(service, code):
     assert response.status == 400
     assert parsed["Error"]["Code"] == code and parsed["Error"]["Message"] == error.message
     assert parsed["ResponseMetadata"]["RequestId"] == REQUEST_ID
-    modeled = create_parser("json").parse(
-        {"status_code": 400, "headers": HeadersDict(response.headers), "body": body_bytes(response)}, shape
-    )
+    modeled = botocore_parse("json", response, shape)
     assert {name: modeled[name] for name in fields} == fields
 
 
@@ -141,25 +95,17 @@ def test_sqs_error_carries_query_error_header():
 def test_sqs_legacy_query_code_reaches_boto3_as_error_code():
     legacy = {"x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender"}
     error = ServiceError("QueueDoesNotExist", "The specified queue does not exist.", headers=legacy)
-    sqs = stub_client("sqs", lambda request: awsjson.serialize_error(specs.load("sqs"), error, REQUEST_ID))
-    with pytest.raises(sqs.exceptions.QueueDoesNotExist) as caught:
-        sqs.get_queue_url(QueueName="missing")
-    assert caught.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
-    assert caught.value.response["Error"]["Type"] == "Sender"
+    caught = client_error(awsjson, "sqs", "GetQueueUrl", error, {"QueueName": "missing"})
+    assert type(caught).__name__ == "QueueDoesNotExist"
+    assert caught.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert caught.response["Error"]["Type"] == "Sender"
 
 
 def test_boto3_client_round_trip():
-    seen = {}
-
-    def respond(request):
-        operation = specs.operation("dynamodb", "GetItem")
-        seen["input"] = awsjson.parse_request(operation, request)
-        item = {"pk": {"S": "ü"}, "bin": {"B": b"\x00\x01"}, "n": {"N": "1.5"}}
-        return awsjson.serialize_response(operation, {"Item": item}, REQUEST_ID)
-
-    dynamodb = stub_client("dynamodb", respond)
-    answer = dynamodb.get_item(TableName="t", Key={"pk": {"S": "ü"}}, ConsistentRead=True)
-    assert seen["input"] == {"TableName": "t", "Key": {"pk": {"S": "ü"}}, "ConsistentRead": True}
+    item = {"pk": {"S": "ü"}, "bin": {"B": b"\x00\x01"}, "n": {"N": "1.5"}}
+    params = {"TableName": "t", "Key": {"pk": {"S": "ü"}}, "ConsistentRead": True}
+    _, parsed, answer = client_call(awsjson, "dynamodb", "GetItem", params, {"Item": item})
+    assert parsed == params
     assert answer["Item"]["bin"] == {"B": b"\x00\x01"}
     assert answer["ResponseMetadata"]["RequestId"] == REQUEST_ID
 
@@ -205,9 +151,8 @@ def parse(service: str, name: str, body):
     ],
 )
 def test_malformed_body_answers_serialization_exception(service, name, body, message):
-    with pytest.raises(ServiceError) as caught:
-        parse(service, name, body)
-    assert (caught.value.code, caught.value.status, caught.value.message) == ("SerializationException", 400, message)
+    error = raised(parse, service, name, body)
+    assert (error.code, error.status, error.message) == ("SerializationException", 400, message)
 
 
 def test_serialization_exception_without_message_has_no_message_key():
@@ -247,7 +192,7 @@ def test_subscribe_to_shard_streams_events():
     response = awsjson.serialize_response(operation, {"EventStream": events}, REQUEST_ID)
     assert response.header("content-type") == "application/vnd.amazon.eventstream"
     assert not isinstance(response.body, bytes)
-    parsed = parse_streaming(operation, response)
+    parsed = botocore_parse("json", response, operation.output_shape, operation.name)
     assert [item["SubscribeToShardEvent"] for item in parsed["EventStream"]] == [event, {**event, "Records": []}]
 
 
@@ -255,6 +200,7 @@ def test_event_stream_exception_member():
     operation = specs.operation("logs", "StartLiveTail")
     failure = {"SessionTimeoutException": {"message": "session timed out"}}
     response = awsjson.serialize_response(operation, {"responseStream": [failure]}, REQUEST_ID)
+    events = botocore_parse("json", response, operation.output_shape, operation.name)["responseStream"]
     with pytest.raises(Exception) as caught:
-        parse_streaming(operation, response)
+        list(events)
     assert "SessionTimeoutException" in str(caught.value)

@@ -11,11 +11,11 @@ from botocore.httpchecksum import AwsChunkedWrapper, CrtCrc32Checksum, CrtCrc32c
 from botocore.httpchecksum import Sha1Checksum, Sha256Checksum
 
 from headwater.auth import keys, sigv4
-from headwater.errors import ServiceError
 from headwater.http.message import CHUNK, Body, HttpRequest
 from headwater.protocol import chunked
 from headwater.storage.clock import FrozenClock
 from tests.auth.signing import capture, frozen_signing  # noqa: F401  (fixture)
+from tests.protocol.wire import raised
 
 # --- the AWS documentation's examples ---------------------------------------------------
 # "Signature Calculations for the Authorization Header: Transferring Payload in Multiple
@@ -80,12 +80,6 @@ def doc_decode(request: HttpRequest) -> HttpRequest:
     return chunked.decode(request, auth)
 
 
-def error_of(call, *args) -> ServiceError:
-    with pytest.raises(ServiceError) as caught:
-        call(*args)
-    return caught.value
-
-
 def test_the_documented_signed_upload_decodes():
     request = doc_request("signed")
     assert request.body.size == 66824  # the documented Content-Length
@@ -107,25 +101,25 @@ def test_the_documented_signed_upload_with_a_trailer_decodes():
 @pytest.mark.parametrize("kind", DOC)
 def test_a_changed_byte_breaks_the_chunk_signature(kind):
     chunks = [b"a" * 65536, b"a" * 1023 + b"b"]
-    error = error_of(doc_decode, doc_request(kind, doc_body(DOC[kind], chunks)))
+    error = raised(doc_decode, doc_request(kind, doc_body(DOC[kind], chunks)))
     assert (error.code, error.status) == ("SignatureDoesNotMatch", 403)
 
 
 def test_chunks_cannot_be_reordered_or_resigned():
     example = DOC["signed"]
     swapped = dict(example, chunks=[example["chunks"][1], example["chunks"][0], example["chunks"][2]])
-    assert error_of(doc_decode, doc_request("signed", doc_body(swapped))).code == "SignatureDoesNotMatch"
+    assert raised(doc_decode, doc_request("signed", doc_body(swapped))).code == "SignatureDoesNotMatch"
     # The final chunk is signed too: dropping it is not an end.
     truncated = doc_body(example).split(b"0;chunk-signature")[0]
-    assert error_of(doc_decode, doc_request("signed", truncated)).code == "IncompleteBody"
+    assert raised(doc_decode, doc_request("signed", truncated)).code == "IncompleteBody"
 
 
 def test_the_trailer_is_signed():
     forged = DOC["trailer"]["trailer"].replace(b"d81f82fc", b"d81f82fd")
-    error = error_of(doc_decode, doc_request("trailer", doc_body(DOC["trailer"], trailer=forged)))
+    error = raised(doc_decode, doc_request("trailer", doc_body(DOC["trailer"], trailer=forged)))
     assert (error.code, error.status) == ("SignatureDoesNotMatch", 403)
     unsigned = b"x-amz-checksum-crc32c:sOO8/Q==\r\n"
-    error = error_of(doc_decode, doc_request("trailer", doc_body(DOC["trailer"], trailer=unsigned)))
+    error = raised(doc_decode, doc_request("trailer", doc_body(DOC["trailer"], trailer=unsigned)))
     assert error.code == "SignatureDoesNotMatch"
 
 
@@ -133,14 +127,14 @@ def test_signed_streams_need_their_decoded_length():
     request = doc_request("signed")
     headers = {k: v for k, v in request.headers.items() if k != "x-amz-decoded-content-length"}
     auth = sigv4.authenticate(request, "s3", DOC_KEYS, FrozenClock(DOC_TIME))
-    assert error_of(chunked.decode, replace(request, headers=headers), auth).code == "SignatureDoesNotMatch"
+    assert raised(chunked.decode, replace(request, headers=headers), auth).code == "SignatureDoesNotMatch"
 
 
 def test_a_wrong_decoded_length_is_an_incomplete_body():
     request = doc_request("signed")
     auth = sigv4.authenticate(request, "s3", DOC_KEYS, FrozenClock(DOC_TIME))
     request = replace(request, headers={**request.headers, "x-amz-decoded-content-length": "66000"})
-    error = error_of(chunked.decode, request, auth)
+    error = raised(chunked.decode, request, auth)
     assert (error.code, error.status) == ("IncompleteBody", 400)
     assert error.message == "You did not provide the number of bytes specified by the Content-Length HTTP header"
     assert error.fields == {"NumberBytesExpected": "66000", "NumberBytesProvided": "66560"}
@@ -148,7 +142,7 @@ def test_a_wrong_decoded_length_is_an_incomplete_body():
 
 def test_signed_streams_are_not_for_anonymous_callers():
     anonymous = sigv4.Authentication(keys.anonymous_principal())
-    error = error_of(chunked.decode, doc_request("signed"), anonymous)
+    error = raised(chunked.decode, doc_request("signed"), anonymous)
     assert (error.code, error.status) == ("AccessDenied", 403)
 
 
@@ -218,7 +212,7 @@ def test_a_boto3_put_object_over_https_is_authenticated_and_decoded(frozen_signi
 def test_a_wrong_checksum_is_a_bad_digest():
     request = wrapped(b"hello world", "sha1")
     body = request.body.read().replace(b"hello", b"jello", 1)
-    error = error_of(chunked.decode, replace(request, body=Body.of(body)), ROOT)
+    error = raised(chunked.decode, replace(request, body=Body.of(body)), ROOT)
     assert (error.code, error.status, error.message) == (
         "BadDigest", 400, "The SHA1 you specified did not match the calculated checksum.")
 
@@ -226,25 +220,25 @@ def test_a_wrong_checksum_is_a_bad_digest():
 def test_a_malformed_checksum_is_an_invalid_request():
     request = wrapped(b"hello", "crc32")
     body = request.body.read().rsplit(b":", 1)[0] + b":not base64!\r\n\r\n"
-    error = error_of(chunked.decode, replace(request, body=Body.of(body)), ROOT)
+    error = raised(chunked.decode, replace(request, body=Body.of(body)), ROOT)
     assert (error.code, error.message) == (
         "InvalidRequest", "Value for x-amz-checksum-crc32 trailing header is invalid.")
 
 
 def test_trailers_must_be_the_announced_one():
     request = wrapped(b"hello", "crc32", **{"x-amz-trailer": "x-amz-checksum-crc32c"})
-    assert error_of(chunked.decode, request, ROOT).code == "MalformedTrailerError"
+    assert raised(chunked.decode, request, ROOT).code == "MalformedTrailerError"
     headers = {k: v for k, v in wrapped(b"hello").headers.items() if k != "x-amz-trailer"}
-    error = error_of(chunked.decode, replace(wrapped(b"hello"), headers=headers), ROOT)
+    error = raised(chunked.decode, replace(wrapped(b"hello"), headers=headers), ROOT)
     assert (error.code, error.status) == ("MalformedTrailerError", 400)
 
 
 def test_unsupported_or_doubled_checksums():
-    error = error_of(chunked.decode, wrapped(b"hello", **{"x-amz-trailer": "x-amz-checksum-sha10"}), ROOT)
+    error = raised(chunked.decode, wrapped(b"hello", **{"x-amz-trailer": "x-amz-checksum-sha10"}), ROOT)
     assert (error.code, error.message) == (
         "InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
     doubled = wrapped(b"hello", **{"x-amz-checksum-sha1": "qvTGHdzF6KLavt4PO0gs2a6pQ00="})
-    error = error_of(chunked.decode, doubled, ROOT)
+    error = raised(chunked.decode, doubled, ROOT)
     assert (error.code, error.message) == ("InvalidRequest", "Expecting a single x-amz-checksum- header")
 
 
@@ -258,7 +252,7 @@ def test_unsupported_or_doubled_checksums():
 ], ids=["data", "header", "size", "crlf", "overrun", "empty"])
 def test_broken_framing_is_an_incomplete_body(damage):
     request = wrapped(bytes(3000), "crc32")
-    error = error_of(chunked.decode, replace(request, body=Body.of(damage(request.body.read()))), ROOT)
+    error = raised(chunked.decode, replace(request, body=Body.of(damage(request.body.read()))), ROOT)
     assert (error.code, error.status, error.message) == (
         "IncompleteBody", 400, "The request body terminated unexpectedly")
 
@@ -278,4 +272,4 @@ def test_plain_bodies_are_left_alone():
 
 def test_sigv4a_streams_are_not_implemented():
     request = wrapped(b"x", None, **{"x-amz-content-sha256": "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"})
-    assert error_of(chunked.decode, request, ROOT).status == 501
+    assert raised(chunked.decode, request, ROOT).status == 501

@@ -15,19 +15,16 @@ import io
 from datetime import datetime, timezone
 from xml.etree import ElementTree
 
-import botocore.loaders
 import botocore.model
 import botocore.session
 import pytest
-from botocore.awsrequest import HeadersDict
-from botocore.parsers import create_parser
 
 from headwater.errors import ServiceError
 from headwater.http.message import Body, HttpRequest
 from headwater.protocol import restxml, specs
 from headwater.services.s3 import service as s3
 from tests.protocol.examples import example_input, example_output
-from tests.protocol.test_awsquery import body_bytes, botocore_request, without_metadata
+from tests.protocol.wire import body_bytes, botocore_parse, botocore_request, raised, streaming_payload, without_metadata
 
 REQUEST_ID = "4442587FB7D0A2F9"
 S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -47,14 +44,7 @@ def parsed_request(name: str, params: dict) -> dict:
 
 
 def botocore_read(response, shape) -> dict:
-    """``response`` as botocore's client parser reads it (streaming bodies as a stream)."""
-    body = body_bytes(response)
-    if shape is not None and _streams(shape):
-        body = io.BytesIO(body)
-    parsed = create_parser("rest-xml").parse(
-        {"status_code": response.status, "headers": HeadersDict(response.headers), "body": body, "context": {}}, shape
-    )
-    return without_metadata(parsed)
+    return without_metadata(botocore_parse("rest-xml", response, shape))
 
 
 def _absent_as_botocore_reads_it(parsed: dict, result: dict) -> dict:
@@ -65,11 +55,6 @@ def _absent_as_botocore_reads_it(parsed: dict, result: dict) -> dict:
         for key, value in parsed.items()
         if key in result or (value not in ("", {}) and not hasattr(value, "_event_generator"))
     }
-
-
-def _streams(shape) -> bool:
-    payload = shape.serialization.get("payload")
-    return bool(payload and shape.members[payload].serialization.get("streaming"))
 
 
 # --- round trips ------------------------------------------------------------------------
@@ -83,8 +68,8 @@ def test_request_round_trip(name, minimal):
         params["RequestRoute"] = "route-1"  # a host label: the client allows only [A-Za-z0-9.-]
     parsed = parsed_request(name, params)
     shape = MODEL.operation_model(name).input_shape
-    payload = shape.serialization.get("payload")
-    if payload and shape.members[payload].serialization.get("streaming"):
+    payload = streaming_payload(shape) if shape is not None else None
+    if payload:
         assert isinstance(parsed[payload], Body)
         body = params.pop(payload, b"")
         assert parsed.pop(payload).read() == body
@@ -128,8 +113,8 @@ def test_response_round_trip(name, minimal):
     if name == "GetBucketNotification":
         _drop_events(result)
         _drop_events(parsed)
-    if operation.output_shape is not None and _streams(operation.output_shape):
-        payload = operation.output_shape.serialization["payload"]
+    payload = streaming_payload(operation.output_shape) if operation.output_shape is not None else None
+    if payload:
         assert parsed.pop(payload).read() == result.pop(payload, b"")
     assert parsed == result
     assert response.status == operation.http.get("responseCode", 200)
@@ -298,18 +283,14 @@ MALFORMED_BODIES = [
 @pytest.mark.parametrize("body", MALFORMED_BODIES)
 def test_malformed_xml(body):
     request = HttpRequest("PUT", "/b1", "tagging", {"host": "localhost:4566"}, Body.of(body))
-    with pytest.raises(ServiceError) as raised:
-        restxml.parse_request(MODEL.operation_model("PutBucketTagging"), request, {"Bucket": "b1"})
-    assert (raised.value.code, raised.value.status) == ("MalformedXML", 400)
-    assert raised.value.message == restxml.MALFORMED_XML
+    error = raised(restxml.parse_request, MODEL.operation_model("PutBucketTagging"), request, {"Bucket": "b1"})
+    assert (error.code, error.status, error.message) == ("MalformedXML", 400, restxml.MALFORMED_XML)
 
 
 def test_badly_typed_xml_value_is_malformed_xml():
     body = b"<Delete><Object><Key>k</Key></Object><Quiet>perhaps</Quiet></Delete>"
     request = HttpRequest("POST", "/b1", "delete", {"host": "localhost:4566"}, Body.of(body))
-    with pytest.raises(ServiceError) as raised:
-        restxml.parse_request(MODEL.operation_model("DeleteObjects"), request, {"Bucket": "b1"})
-    assert raised.value.code == "MalformedXML"
+    assert raised(restxml.parse_request, MODEL.operation_model("DeleteObjects"), request, {"Bucket": "b1"}).code == "MalformedXML"
 
 
 @pytest.mark.parametrize(
@@ -323,10 +304,9 @@ def test_badly_typed_xml_value_is_malformed_xml():
 def test_badly_typed_query_or_header_is_invalid_argument(path, query, headers, argument, value):
     request = HttpRequest("GET", path, query, {"host": "localhost:4566", **headers})
     operation, labels = restxml.match_operation(MODEL, request, s3.hooks)
-    with pytest.raises(ServiceError) as raised:
-        restxml.parse_request(operation, request, labels)
-    assert (raised.value.code, raised.value.status) == ("InvalidArgument", 400)
-    assert raised.value.fields == {"ArgumentName": argument, "ArgumentValue": value}
+    error = raised(restxml.parse_request, operation, request, labels)
+    assert (error.code, error.status) == ("InvalidArgument", 400)
+    assert error.fields == {"ArgumentName": argument, "ArgumentValue": value}
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -338,9 +318,7 @@ ERROR_CODES = [name for name in MODEL.shape_names if MODEL.shape_for(name).metad
 def test_error_round_trip(code):
     error = ServiceError(code, f"about {code} & <more>", 404 if code.startswith("NoSuch") else 400)
     response = restxml.serialize_error(MODEL, error, REQUEST_ID)
-    parsed = create_parser("rest-xml").parse(
-        {"status_code": response.status, "headers": HeadersDict(response.headers), "body": body_bytes(response)}, None
-    )
+    parsed = botocore_parse("rest-xml", response, None)
     assert parsed["Error"] == {"Code": code, "Message": f"about {code} & <more>"}
     assert parsed["ResponseMetadata"]["RequestId"] == REQUEST_ID
     assert parsed["ResponseMetadata"]["HostId"] == restxml.host_id(REQUEST_ID)
@@ -355,10 +333,7 @@ def test_error_document_layout_and_extra_fields():
     assert root.tag == "Error" and root.findtext("BucketName") == "b1"
     assert response.header("x-amz-id-2") == restxml.host_id(REQUEST_ID)
     assert response.header("content-type") == "application/xml"
-    parsed = create_parser("rest-xml").parse(
-        {"status_code": 404, "headers": HeadersDict(response.headers), "body": body_bytes(response)}, None
-    )
-    assert parsed["Error"]["BucketName"] == "b1"
+    assert botocore_parse("rest-xml", response, None)["Error"]["BucketName"] == "b1"
 
 
 # --- layouts S3's model does not use ----------------------------------------------------
@@ -446,9 +421,7 @@ def test_blob_headers_are_base64():
     request = HttpRequest("POST", "/things/1/p", "echo", {"x-secret": "AP9rZXk="})
     assert restxml.parse_request(operation, request, {"Id": "1", "Path": "p"})["Secret"] == b"\x00\xffkey"
     request = HttpRequest("POST", "/things/1/p", "echo", {"x-secret": "not base64!"})
-    with pytest.raises(ServiceError) as raised:
-        restxml.parse_request(operation, request, {"Id": "1", "Path": "p"})
-    assert raised.value.code == "InvalidArgument"
+    assert raised(restxml.parse_request, operation, request, {"Id": "1", "Path": "p"}).code == "InvalidArgument"
 
 
 def test_synthetic_response_with_status_code_json_header_and_maps():

@@ -9,18 +9,14 @@ successor, whose input shape reads the older body too.
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from botocore import xform_name
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 
-from headwater.errors import ServiceError
-from headwater.http.message import HttpRequest
+from headwater.http.message import HttpRequest, HttpResponse
 from headwater.protocol import routing, specs
 from headwater.services.s3 import addressing, service
 from tests.protocol.examples import example_input
-from tests.protocol.test_awsquery import http_request
+from tests.protocol.wire import raised, stub_client
 
 ENDPOINT = "http://localhost:4566"
 BUCKET = "my-bucket.data-1"
@@ -37,29 +33,16 @@ TRICKY_KEYS = [
 ]
 
 
-class _Raw:
-    def stream(self, *args, **kwargs):
-        yield b""
-
-
 class CapturingClient:
-    """A boto3 S3 client whose requests are captured before they leave, never sent."""
+    """A boto3 S3 client whose requests are captured (and answered with an empty 200)."""
 
     def __init__(self, style: str):
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=ENDPOINT,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(s3={"addressing_style": style}, retries={"max_attempts": 1}),
-        )
-        self.client.meta.events.register("before-send.s3", self._capture)
+        self.client = stub_client("s3", self._capture, ENDPOINT, s3={"addressing_style": style})
         self.sent = None
 
-    def _capture(self, request, **kwargs):
+    def _capture(self, request: HttpRequest) -> HttpResponse:
         self.sent = request
-        return AWSResponse(request.url, 200, {}, _Raw())
+        return HttpResponse()
 
     def request(self, operation: str, params: dict) -> HttpRequest:
         self.sent = None
@@ -68,7 +51,7 @@ class CapturingClient:
         except Exception:
             if self.sent is None:
                 raise
-        return http_request(self.sent)
+        return self.sent
 
 
 @pytest.fixture(scope="module", params=["path", "virtual"])
@@ -157,9 +140,8 @@ def test_delete_with_a_subresource_never_deletes_the_bucket():
 
 def test_unroutable_request_is_method_not_allowed():
     request = HttpRequest("PATCH", "/bucket-1/k", "", {"host": "localhost:4566"})
-    with pytest.raises(ServiceError) as raised:
-        routing.find_operation("s3", request, service.hooks)
-    assert (raised.value.code, raised.value.status) == ("MethodNotAllowed", 405)
+    error = raised(routing.find_operation, "s3", request, service.hooks)
+    assert (error.code, error.status) == ("MethodNotAllowed", 405)
 
 
 @pytest.mark.parametrize(

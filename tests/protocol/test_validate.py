@@ -1,15 +1,12 @@
 """Model-constraint validation with AWS's wording and each service's error code."""
 
-import pytest
-
 from headwater.errors import ServiceError
 from headwater.protocol import specs, validate
+from tests.protocol.wire import raised
 
 
 def problems(service: str, operation: str, params: dict) -> ServiceError:
-    with pytest.raises(ServiceError) as caught:
-        validate.check(specs.operation(service, operation), params)
-    return caught.value
+    return raised(validate.check, specs.operation(service, operation), params)
 
 
 def test_missing_required_member():

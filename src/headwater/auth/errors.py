@@ -67,6 +67,7 @@ _ANSWERS = {
         "signature": ("InvalidSignatureException", 400, _SIGNATURE),
         "skewed": ("InvalidSignatureException", 400, ""),
         "incomplete": ("IncompleteSignatureException", 400, ""),
+        "access_denied": ("AccessDeniedException", 400, ""),
     },
     "query": {
         "unknown_key": ("InvalidClientTokenId", 403, _INVALID_TOKEN),
@@ -76,6 +77,7 @@ _ANSWERS = {
         "signature": ("SignatureDoesNotMatch", 403, _SIGNATURE),
         "skewed": ("SignatureDoesNotMatch", 403, ""),
         "incomplete": ("IncompleteSignature", 400, ""),
+        "access_denied": ("AccessDenied", 403, ""),
     },
     "ec2": {
         "unknown_key": ("AuthFailure", 401, _EC2_CREDENTIALS),
@@ -85,6 +87,7 @@ _ANSWERS = {
         "signature": ("SignatureDoesNotMatch", 403, _SIGNATURE),
         "skewed": ("RequestExpired", 400, _EC2_EXPIRED),
         "incomplete": ("IncompleteSignature", 400, ""),
+        "access_denied": ("UnauthorizedOperation", 403, "You are not authorized to perform this operation."),
     },
 }
 
@@ -109,7 +112,7 @@ def _answer(service: str, kind: str, message: str | None = None) -> ServiceError
         return ServiceError(code, default if message is None else message, status, headers=headers)
     code, status, default = _ANSWERS[name][kind]
     # EC2 words these without details (what it says is fixed).
-    if name == "ec2" and kind in ("signature", "skewed"):
+    if name == "ec2" and kind in ("signature", "skewed", "access_denied"):
         message = None
     return ServiceError(code, default if message is None else message, status)
 
@@ -156,6 +159,15 @@ def expired_session_token(service: str, token: str | None) -> ServiceError:
 def missing_authentication(service: str) -> ServiceError:
     """An unsigned request to a service that admits no anonymous callers."""
     return _answer(service, "missing")
+
+
+def access_denied(service: str, principal_arn: str, action: str, resource: str) -> ServiceError:
+    """AWS's implicit deny: no policy allows ``action`` on ``resource``."""
+    if service == "s3":
+        return _s3("AccessDenied", "Access Denied")
+    return _answer(service, "access_denied", (
+        f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource} "
+        f"because no identity-based policy allows the {action} action"))
 
 
 # --- signatures ----------------------------------------------------------------

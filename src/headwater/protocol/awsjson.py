@@ -21,7 +21,7 @@ from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 from headwater.errors import ServiceError
 from headwater.http.message import HttpRequest, HttpResponse
 from headwater.protocol import scalars
-from headwater.protocol.awsquery import error_shape
+from headwater.protocol.awsquery import error_shape, wire_error_code
 
 #: Type names in AWS's deserializer messages ("... can not be converted to an Integer").
 _JAVA_TYPES = {
@@ -301,6 +301,6 @@ def serialize_error(
         document.update(_write(shape, error.fields) if shape is not None else error.fields)
     headers = dict(error.headers)
     if service.is_query_compatible and "x-amzn-query-error" not in {k.lower() for k in headers}:
-        code = shape.error_code if shape is not None else error.code
-        headers["x-amzn-query-error"] = f"{code};{'Sender' if error.sender_fault else 'Receiver'}"
+        fault = "Sender" if error.sender_fault else "Receiver"
+        headers["x-amzn-query-error"] = f"{wire_error_code(service, error)};{fault}"
     return _response(service, document, request_id, error.status, list(headers.items()))

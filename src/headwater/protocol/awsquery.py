@@ -2,9 +2,9 @@
 
 Requests carry flat ``A.member.1.B=v`` parameters; they are folded into a tree once and
 read along the input shape. Responses are ``<OpResponse><OpResult>...`` documents with a
-``ResponseMetadata`` request id. ``QueryDialect`` holds what the ec2 protocol changes
-(parameter names, list layout, malformed-value error), so ec2query reuses this module's
-reader and writer.
+``ResponseMetadata`` request id, their members written by ``xmlshapes``. ``QueryDialect``
+holds what the ec2 protocol changes (parameter names, list layouts, malformed-value error),
+so ec2query reuses this module's reader, envelope helpers and error details.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, Shap
 from headwater.errors import ServiceError
 from headwater.http.message import HttpRequest, HttpResponse
 from headwater.protocol import scalars
+from headwater.protocol.xmlshapes import XmlShapes
 from headwater.protocol.xmlwriter import XmlWriter
 
 XML_CONTENT_TYPE = "text/xml"
@@ -47,12 +48,12 @@ class QueryDialect:
     parameter_name: Callable[[Shape, str], str]
     #: ec2 writes every request list as ``Name.N`` (no ``member`` level)
     flat_request_lists: bool
-    #: element name of list items in responses when the model names none
-    response_item: str
+    #: the response writer (list items the model leaves unnamed: ``member``, ec2 ``item``)
+    xml: XmlShapes
     malformed: Callable[[str, str], ServiceError]
 
 
-QUERY = QueryDialect(query_member_name, False, "member", malformed_query_value)
+QUERY = QueryDialect(query_member_name, False, XmlShapes("member"), malformed_query_value)
 
 
 # --- requests ---------------------------------------------------------------------------
@@ -184,72 +185,6 @@ def parse_request(operation: OperationModel, request: HttpRequest, labels: dict[
 # --- responses --------------------------------------------------------------------------
 
 
-class XmlShapeWriter:
-    """Writes values as XML elements along output shapes (query and ec2 responses)."""
-
-    def __init__(self, default_item: str):
-        self.default_item = default_item
-        self.element_names = lru_cache(maxsize=None)(self._element_names)
-
-    def _element_names(self, shape: Shape) -> dict[str, tuple[str, Shape]]:
-        """Member name → (element name, member shape), as botocore's XML parser reads them."""
-        names = {}
-        for name, member in shape.members.items():
-            element = member.serialization.get("name", name)
-            if member.type_name == "list" and member.serialization.get("flattened"):
-                element = member.member.serialization.get("name", element)
-            names[name] = (element, member)
-        return names
-
-    def members(self, xml: XmlWriter, shape: Shape, value: dict) -> None:
-        names = self.element_names(shape)
-        for name, item in value.items():
-            entry = names.get(name)
-            if entry is not None and item is not None:
-                self.element(xml, entry[0], entry[1], item)
-
-    def element(self, xml: XmlWriter, name: str, shape: Shape, value: Any) -> None:
-        kind = shape.type_name
-        if kind == "structure":
-            xml.open(name)
-            self.members(xml, shape, value)
-            xml.close(name)
-        elif kind == "list":
-            self.list(xml, name, shape, value)
-        elif kind == "map":
-            self.map(xml, name, shape, value)
-        else:
-            xml.leaf(name, scalars.to_text(shape, value))
-
-    def list(self, xml: XmlWriter, name: str, shape: Shape, value: list) -> None:
-        if shape.serialization.get("flattened"):
-            for item in value:
-                self.element(xml, name, shape.member, item)
-            return
-        item_name = shape.member.serialization.get("name", self.default_item)
-        xml.open(name)
-        for item in value:
-            self.element(xml, item_name, shape.member, item)
-        xml.close(name)
-
-    def map(self, xml: XmlWriter, name: str, shape: Shape, value: dict) -> None:
-        key_name = shape.key.serialization.get("name", "key")
-        value_name = shape.value.serialization.get("name", "value")
-        flattened = shape.serialization.get("flattened")
-        if not flattened:
-            xml.open(name)
-        for key, item in value.items():
-            xml.open(name if flattened else "entry")
-            xml.leaf(key_name, scalars.to_text(shape.key, key))
-            self.element(xml, value_name, shape.value, item)
-            xml.close(name if flattened else "entry")
-        if not flattened:
-            xml.close(name)
-
-
-_QUERY_WRITER = XmlShapeWriter("member")
-
-
 @lru_cache(maxsize=None)
 def xml_namespace(service: ServiceModel) -> str:
     """The response namespace: the model's ``xmlNamespace``, else AWS's usual pattern."""
@@ -276,7 +211,7 @@ def serialize_response(operation: OperationModel, result: dict, request_id: str)
         wrapper = shape.serialization.get("resultWrapper")
         if wrapper:
             xml.open(wrapper)
-        _QUERY_WRITER.members(xml, shape, result)
+        QUERY.xml.write_members(xml, shape, result)
         if wrapper:
             xml.close(wrapper)
     with xml.element("ResponseMetadata"):
@@ -301,11 +236,14 @@ def wire_error_code(service: ServiceModel, error: ServiceError) -> str:
     return shape.error_code if shape is not None else error.code
 
 
-def write_error_fields(xml: XmlWriter, writer: XmlShapeWriter, service: ServiceModel, error: ServiceError) -> None:
-    """Extra members of the error shape, inside ``<Error>`` where botocore reads them."""
+def write_error_details(xml: XmlWriter, dialect: QueryDialect, service: ServiceModel, error: ServiceError) -> None:
+    """``<Code/><Message/>`` and the error shape's extra members, inside ``<Error>`` where
+    botocore reads them."""
+    xml.leaf("Code", wire_error_code(service, error))
+    xml.leaf("Message", error.message)
     shape = error_shape(service, error.code)
     if shape is not None and error.fields:
-        writer.members(xml, shape, error.fields)
+        dialect.xml.write_members(xml, shape, error.fields)
 
 
 def serialize_error(
@@ -320,8 +258,6 @@ def serialize_error(
     with xml.element("ErrorResponse", xmlns=xml_namespace(service)):
         with xml.element("Error"):
             xml.leaf("Type", "Sender" if error.sender_fault else "Receiver")
-            xml.leaf("Code", wire_error_code(service, error))
-            xml.leaf("Message", error.message)
-            write_error_fields(xml, _QUERY_WRITER, service, error)
+            write_error_details(xml, QUERY, service, error)
         xml.leaf("RequestId", request_id)
     return xml_response(xml.to_bytes(), request_id, error.status, list(error.headers.items()))

@@ -14,14 +14,13 @@ from headwater.http.message import HttpRequest, HttpResponse
 from headwater.protocol.awsquery import (
     QueryDialect,
     QueryReader,
-    XmlShapeWriter,
     parameter_tree,
     request_parameters,
-    wire_error_code,
-    write_error_fields,
+    write_error_details,
     xml_namespace,
     xml_response,
 )
+from headwater.protocol.xmlshapes import XmlShapes
 from headwater.protocol.xmlwriter import XmlWriter
 
 
@@ -43,9 +42,8 @@ def malformed_ec2_value(parameter: str, value: str) -> ServiceError:
     return ServiceError("InvalidParameterValue", f"Value ({value}) for parameter {name} is invalid.")
 
 
-EC2 = QueryDialect(ec2_parameter_name, True, "item", malformed_ec2_value)
+EC2 = QueryDialect(ec2_parameter_name, True, XmlShapes("item"), malformed_ec2_value)
 _READER = QueryReader(EC2)
-_WRITER = XmlShapeWriter("item")
 
 
 @lru_cache(maxsize=None)
@@ -71,7 +69,7 @@ def serialize_response(operation: OperationModel, result: dict, request_id: str)
         if shape is None:
             xml.leaf("return", "true")
         else:
-            _WRITER.members(xml, shape, result)
+            EC2.xml.write_members(xml, shape, result)
     return xml_response(xml.to_bytes(), request_id)
 
 
@@ -83,8 +81,6 @@ def serialize_error(
     xml = XmlWriter()
     with xml.element("Response"):
         with xml.element("Errors"), xml.element("Error"):
-            xml.leaf("Code", wire_error_code(service, error))
-            xml.leaf("Message", error.message)
-            write_error_fields(xml, _WRITER, service, error)
+            write_error_details(xml, EC2, service, error)
         xml.leaf("RequestID", request_id)
     return xml_response(xml.to_bytes(), request_id, error.status, list(error.headers.items()))

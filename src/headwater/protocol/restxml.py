@@ -15,9 +15,10 @@ A service adapts matching with two optional hooks:
 
 Root element names and the XML namespace of responses come from the model: a shape's
 ``locationName`` names its element (else the shape's name) and the service metadata's
-``xmlNamespace`` is the default namespace (both supplied by ``data/<service>.json``). A
-string payload member with its own ``locationName`` is written as that single element
-(S3's unwrapped ``LocationConstraint``); without one it is the raw body.
+``xmlNamespace`` is the default namespace (both supplied by ``data/<service>.json``); what
+lies inside is read and written by ``xmlshapes``. A string payload member with its own
+``locationName`` is written as that single element (S3's unwrapped ``LocationConstraint``);
+without one it is the raw body.
 """
 
 from __future__ import annotations
@@ -37,12 +38,14 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from headwater.errors import ServiceError
 from headwater.http.message import CHUNK, HttpRequest, HttpResponse
 from headwater.protocol import scalars
+from headwater.protocol.xmlshapes import XmlShapes, local_name
 from headwater.protocol.xmlwriter import XmlWriter
 
 MALFORMED_XML = "The XML you provided was not well-formed or did not validate against our published schema"
 XML_CONTENT_TYPE = "application/xml"
 
 _LABEL = re.compile(r"\{([A-Za-z0-9_]+)(\+?)\}")
+_XML = XmlShapes()
 
 
 def malformed_xml() -> ServiceError:
@@ -272,84 +275,11 @@ def _xml_body(data: bytes, shape: Shape, root_name: str) -> Any:
         return None
     try:
         root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        raise malformed_xml() from None
-    if _local(root.tag) != root_name:
-        raise malformed_xml()
-    return _xml_value(shape, root)
-
-
-def _local(tag: str) -> str:
-    """A tag or attribute name without its ``{namespace}`` or ``prefix:``."""
-    return tag.rpartition("}")[2].rpartition(":")[2]
-
-
-def _element_name(member: Shape, default: str) -> str:
-    """The element a structure member is written as (a flattened list's items use their own name)."""
-    if member.type_name == "list" and member.serialization.get("flattened"):
-        return member.member.serialization.get("name") or member.serialization.get("name", default)
-    return member.serialization.get("name", default)
-
-
-def _xml_value(shape: Shape, node: ElementTree.Element) -> Any:
-    kind = shape.type_name
-    if kind == "structure":
-        return _xml_structure(shape, node)
-    if kind == "list":
-        item = shape.member.serialization.get("name", "member")
-        return [_xml_value(shape.member, child) for child in node if _local(child.tag) == item]
-    if kind == "map":
-        return _xml_map(shape, [child for child in node if _local(child.tag) == "entry"])
-    return _xml_scalar(shape, node.text or "")
-
-
-def _xml_structure(shape: Shape, node: ElementTree.Element) -> dict:
-    children: dict[str, list[ElementTree.Element]] = {}
-    for child in node:
-        children.setdefault(_local(child.tag), []).append(child)
-    result = {}
-    for name, member in shape.members.items():
-        if _location(member):
-            continue
-        if member.serialization.get("xmlAttribute"):
-            _set(result, name, _xml_attribute(member, node))
-            continue
-        found = children.get(_element_name(member, name))
-        if not found:
-            continue
-        if member.serialization.get("flattened") and member.type_name == "list":
-            result[name] = [_xml_value(member.member, item) for item in found]
-        elif member.serialization.get("flattened") and member.type_name == "map":
-            result[name] = _xml_map(member, found)
-        else:
-            result[name] = _xml_value(member, found[0])
-    return result
-
-
-def _xml_attribute(member: Shape, node: ElementTree.Element) -> Any:
-    wanted = _local(member.serialization["name"])
-    for key, value in node.attrib.items():
-        if _local(key) == wanted:
-            return _xml_scalar(member, value)
-    return None
-
-
-def _xml_map(shape: Shape, entries: list[ElementTree.Element]) -> dict:
-    key_name = shape.key.serialization.get("name", "key")
-    value_name = shape.value.serialization.get("name", "value")
-    result = {}
-    for entry in entries:
-        parts = {_local(child.tag): child for child in entry}
-        if key_name in parts and value_name in parts:
-            result[parts[key_name].text or ""] = _xml_value(shape.value, parts[value_name])
-    return result
-
-
-def _xml_scalar(shape: Shape, text: str) -> Any:
-    try:
-        return scalars.from_text(shape, text)
-    except (scalars.ScalarError, ValueError):
-        raise malformed_xml() from None
+        if local_name(root.tag) == root_name:
+            return _XML.read(shape, root)
+    except (ElementTree.ParseError, ValueError):
+        pass
+    raise malformed_xml()
 
 
 # --- responses --------------------------------------------------------------------------
@@ -445,63 +375,10 @@ def _xml_document(shape: Shape, value: Any, root: str, namespace: str | None) ->
     """A document whose root element ``root`` holds ``value`` (a structure, or a scalar's text)."""
     xml = XmlWriter()
     if shape.type_name == "structure":
-        _write_structure(xml, shape, value, root, namespace)
+        _XML.write_structure(xml, root, shape, value, namespace)
     else:
-        xml.leaf(root, "" if value is None else _xml_text(shape, value), {"xmlns": namespace})
+        xml.leaf(root, "" if value is None else scalars.to_text(shape, value), {"xmlns": namespace})
     return xml
-
-
-def _write_structure(xml: XmlWriter, shape: Shape, value: dict, name: str, namespace: str | None = None) -> None:
-    attributes = {}
-    declared = shape.serialization.get("xmlNamespace")
-    if declared and declared.get("prefix"):
-        attributes[f"xmlns:{declared['prefix']}"] = declared["uri"]
-    elif declared and namespace is None:
-        namespace = declared.get("uri")
-    members = [(n, m) for n, m in shape.members.items() if value.get(n) is not None and not _location(m)]
-    for member_name, member in members:
-        if member.serialization.get("xmlAttribute"):
-            attributes[member.serialization["name"]] = _xml_text(member, value[member_name])
-    with xml.element(name, attributes, namespace):
-        for member_name, member in members:
-            if not member.serialization.get("xmlAttribute"):
-                _write_value(xml, member, value[member_name], _element_name(member, member_name))
-
-
-def _write_value(xml: XmlWriter, shape: Shape, value: Any, name: str) -> None:
-    kind = shape.type_name
-    if kind == "structure":
-        _write_structure(xml, shape, value, name)
-    elif kind == "list" and shape.serialization.get("flattened"):
-        for item in value:
-            _write_value(xml, shape.member, item, name)
-    elif kind == "list":
-        item_name = shape.member.serialization.get("name", "member")
-        with xml.element(name):
-            for item in value:
-                _write_value(xml, shape.member, item, item_name)
-    elif kind == "map":
-        _write_map(xml, shape, value, name)
-    else:
-        xml.leaf(name, _xml_text(shape, value))
-
-
-def _write_map(xml: XmlWriter, shape: Shape, value: dict, name: str) -> None:
-    key_name = shape.key.serialization.get("name", "key")
-    value_name = shape.value.serialization.get("name", "value")
-    flattened = shape.serialization.get("flattened")
-    if not flattened:
-        xml.open(name)
-    for key, item in value.items():
-        with xml.element(name if flattened else "entry"):
-            xml.leaf(key_name, key)
-            _write_value(xml, shape.value, item, value_name)
-    if not flattened:
-        xml.close(name)
-
-
-def _xml_text(shape: Shape, value: Any) -> str:
-    return scalars.to_text(shape, value, scalars.ISO8601)
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -530,5 +407,5 @@ def _field_text(service: ServiceModel, code: str, name: str, value: Any) -> str:
     if code in service.shape_names:
         member = service.shape_for(code).members.get(name)
         if member is not None and member.type_name not in ("structure", "list", "map"):
-            return scalars.to_text(member, value, scalars.ISO8601)
+            return scalars.to_text(member, value)
     return value if isinstance(value, str) else str(value)
