@@ -1,6 +1,16 @@
-"""Shared fixtures: a headwater server per test session (per xdist worker)."""
+"""Shared fixtures: a headwater server per test session (per xdist worker).
+
+``--endpoint-url URL`` points the black-box service tests at another endpoint (for
+example real AWS, with real credentials in the environment) instead of a headwater
+started by the tests.
+"""
 
 import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption("--endpoint-url", default=None,
+                     help="run black-box service tests against this endpoint instead of a local headwater")
 
 
 @pytest.fixture(scope="session")
@@ -10,3 +20,14 @@ def server(tmp_path_factory):
     running = start_server(tmp_path_factory.mktemp("headwater-data"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def aws(request, server):
+    """A factory of boto3 clients for the endpoint under test: ``aws("dynamodb")``."""
+    endpoint = request.config.getoption("--endpoint-url")
+    if endpoint is None:
+        return server.client
+    import boto3
+
+    return lambda service, **config: boto3.client(service, endpoint_url=endpoint)

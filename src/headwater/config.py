@@ -33,6 +33,10 @@ class Settings:
     fsync: str = "full"
     #: How far a request's signing time may be from the server's clock (AWS: 15 minutes).
     max_clock_skew_seconds: int = 15 * 60
+    #: How long a new resource (a DynamoDB table, an index, a stream) stays CREATING.
+    create_delay_seconds: float = 0.0
+    #: How often expired DynamoDB items (TTL) are looked for and deleted.
+    ttl_sweep_seconds: float = 60.0
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir)
