@@ -82,3 +82,11 @@ def test_default_data_dir_follows_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("HEADWATER_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_data_dir() == tmp_path / "xdg" / "headwater"
+
+
+def test_welcome_explains_environment_routing():
+    from headwater.cli import welcome
+    from headwater.config import Settings
+
+    text = welcome(Settings(port=4566, data_dir="/tmp/x"))
+    assert "export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test" in text

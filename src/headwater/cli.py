@@ -131,7 +131,11 @@ def welcome(settings: Settings) -> str:
         "",
         snippet,
         "",
-        f"Or the AWS CLI: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url {settings.endpoint} sts get-caller-identity",
+        "Or point code written for AWS at headwater unchanged (boto3 >= 1.28, AWS CLI):",
+        "",
+        f"export AWS_ENDPOINT_URL={settings.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
+        f" AWS_DEFAULT_REGION={DEFAULT_REGION}",
+        "",
         "Stop with Ctrl-C.",
         "",
     ])
