@@ -29,7 +29,7 @@ def test_get_caller_identity_as_root(server):
     "service, method, kwargs, name",
     [
         ("kinesis", "split_shard", {"StreamName": "s", "ShardToSplit": "shardId-0", "NewStartingHashKey": "1"}, "kinesis.SplitShard"),
-        ("dynamodb", "list_tables", {}, "dynamodb.ListTables"),
+        ("dynamodb", "list_backups", {}, "dynamodb.ListBackups"),
         ("sqs", "list_queues", {}, "sqs.ListQueues"),
         ("iam", "list_users", {}, "iam.ListUsers"),
         ("rds", "describe_db_instances", {}, "rds.DescribeDBInstances"),

@@ -1,0 +1,118 @@
+"""BatchGetItem (up to 100 keys, 16 MB of answer) and BatchWriteItem (up to 25 puts and deletes).
+
+Every request is checked before anything is read or written. A BatchWriteItem applies all
+its writes in one transaction, so UnprocessedItems is always empty; a BatchGetItem whose
+answer would pass 16 MB returns the keys it did not read in UnprocessedKeys.
+"""
+
+from __future__ import annotations
+
+from headwater.services.dynamodb import capacity, errors, lookup, params, service, store, types, writes
+
+MAX_GET_KEYS = 100
+MAX_WRITES = 25
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+DUPLICATES = "Provided list of item keys contains duplicates"
+
+
+def _tables_resource(ctx, req: dict) -> list[str]:
+    tables = req.get("RequestItems")
+    if not isinstance(tables, dict) or not tables:
+        return [lookup.table_arn(ctx, "*")]
+    return [name if name.startswith("arn:") else lookup.table_arn(ctx, name) for name in tables]
+
+
+def _check_unique(keys: list) -> None:
+    if len(set(keys)) != len(keys):
+        raise errors.validation(DUPLICATES)
+
+
+# --- BatchGetItem ---------------------------------------------------------------------------
+
+
+def _prepared_gets(ctx, request_items: dict) -> list[tuple]:
+    """(table, request entry, projection, [(key attributes, storage key)]) per table."""
+    if sum(len(entry["Keys"]) for entry in request_items.values()) > MAX_GET_KEYS:
+        raise errors.validation("Too many items requested for the BatchGetItem call")
+    prepared = []
+    for name, entry in request_items.items():
+        projection = params.projection(entry)
+        table = lookup.active_table(ctx, name)
+        keys = [(key, table.key_of(key)) for key in entry["Keys"]]
+        _check_unique([storage_key for _, storage_key in keys])
+        prepared.append((name, table, entry, projection, keys))
+    return prepared
+
+
+@service.operation("BatchGetItem", resources=_tables_resource, read_only=True)
+def batch_get_item(ctx, req: dict) -> dict:
+    meter = capacity.Meter(req.get("ReturnConsumedCapacity"), "read")
+    responses, unprocessed, answered = {}, {}, 0
+    for name, table, entry, projection, keys in _prepared_gets(ctx, req["RequestItems"]):
+        found = responses.setdefault(name, [])
+        for position, (key, storage_key) in enumerate(keys):
+            item = store.get_item(ctx.db, table, storage_key)
+            size = types.item_size(item) if item is not None else 0
+            if answered + size > MAX_ANSWER_BYTES:
+                rest = {member: value for member, value in entry.items() if member != "Keys"}
+                unprocessed[name] = {**rest, "Keys": [k for k, _ in keys[position:]]}
+                break
+            answered += size
+            meter.add(table, capacity.read_units(size, bool(entry.get("ConsistentRead"))))
+            if item is not None:
+                found.append(projection.apply(item) if projection else item)
+    result = {"Responses": responses, "UnprocessedKeys": unprocessed}
+    if meter.mode is not None:
+        result["ConsumedCapacity"] = meter.reports()
+    return result
+
+
+# --- BatchWriteItem -------------------------------------------------------------------------
+
+
+def _prepared_writes(ctx, request_items: dict) -> list[tuple]:
+    """(table, "put" | "delete", item or key) per request, checked."""
+    if sum(len(requests) for requests in request_items.values()) > MAX_WRITES:
+        raise errors.validation("Too many items requested for the BatchWriteItem call")
+    prepared = []
+    for name, requests in request_items.items():
+        table = lookup.active_table(ctx, name)
+        keys = []
+        for request in requests:
+            if ("PutRequest" in request) == ("DeleteRequest" in request):
+                raise errors.validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")
+            if "PutRequest" in request:
+                item = types.validate_item(request["PutRequest"]["Item"])
+                keys.append(table.key_of_item(item))
+                if types.item_size(item) > writes.MAX_ITEM_BYTES:
+                    raise errors.item_too_large()
+                prepared.append((table, "put", item))
+            else:
+                keys.append(table.key_of(request["DeleteRequest"]["Key"]))
+                prepared.append((table, "delete", request["DeleteRequest"]["Key"]))
+        _check_unique(keys)
+    return prepared
+
+
+@service.operation("BatchWriteItem", resources=_tables_resource)
+def batch_write_item(ctx, req: dict) -> dict:
+    meter = capacity.Meter(req.get("ReturnConsumedCapacity"), "write")
+    wants_metrics = req.get("ReturnItemCollectionMetrics") == "SIZE"
+    wants_old = meter.mode is not None or wants_metrics
+    now, metrics = ctx.clock.time(), {}
+    for table, kind, value in _prepared_writes(ctx, req["RequestItems"]):
+        if kind == "put":
+            write = writes.prepare_put(ctx.db, table, value, wants_old=wants_old)
+        else:
+            write = writes.prepare_delete(ctx.db, table, value, wants_old=wants_old)
+        writes.commit(ctx.db, write, now)
+        if meter.mode is not None:
+            meter.add(table, *write.units())
+        if wants_metrics and table.local_indexes:
+            metrics.setdefault(table.name, []).append(writes.item_collection_metrics(ctx.db, write))
+    result = {"UnprocessedItems": {}}
+    if meter.mode is not None:
+        result["ConsumedCapacity"] = meter.reports()
+    if wants_metrics:
+        result["ItemCollectionMetrics"] = metrics
+    return result
