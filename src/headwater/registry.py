@@ -72,6 +72,19 @@ class Operation:
     needs_permission: bool = True
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """Background work of a service, run every ``every(settings)`` seconds.
+
+    ``run(ctx)`` gets a context with ``db`` (one write transaction of the service's
+    database), ``clock``, ``settings`` and ``blobs``, like a handler's.
+    """
+
+    name: str
+    every: Callable[[Any], float]
+    run: Callable[[Any], None]
+
+
 @dataclass
 class Service:
     """What one service contributes: its operations, storage migrations and protocol hooks."""
@@ -83,6 +96,7 @@ class Service:
     #: Given a connection to the service's database, the ids of the blobs its metadata
     #: refers to; every other blob is swept at start.
     blob_references: Callable[[Any], Iterable[str]] | None = None
+    periodic: list[Periodic] = field(default_factory=list)
     operations: dict[str, Operation] = field(default_factory=dict)
 
     def __post_init__(self):

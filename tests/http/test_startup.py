@@ -43,3 +43,27 @@ def test_start_creates_the_service_database_with_its_migrations(tmp_path, blob_s
     assert (tmp_path / "blobby.sqlite3").is_file()
     with running.app.stores.database("blobby", blob_service.migrations).transaction(write=False) as db:
         assert db.execute("SELECT name FROM _migrations").fetchall()[0][0] == "0001_objects"
+
+
+def test_periodic_tasks_run_in_a_transaction_of_their_service(tmp_path, monkeypatch):
+    """Background work (TTL sweeps, lifecycle rules) runs on its own, committed like a request."""
+    import time
+
+    service = registry.Service(
+        "ticker", migrations=[("0001_ticks", "CREATE TABLE ticks (at REAL)")],
+        periodic=[registry.Periodic("tick", lambda settings: 0.02,
+                                    lambda ctx: ctx.db.execute("INSERT INTO ticks VALUES (?)", (ctx.clock.time(),)))],
+    )
+    monkeypatch.setitem(registry.services(), "ticker", service)
+    running = start_server(tmp_path)
+    try:
+        database = running.app.stores.database("ticker", service.migrations)
+        deadline = time.monotonic() + 5
+        count = 0
+        while count < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+            with database.transaction(write=False) as db:
+                count = db.execute("SELECT COUNT(*) FROM ticks").fetchone()[0]
+        assert count >= 3
+    finally:
+        running.stop()

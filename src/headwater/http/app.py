@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 from headwater import __version__, registry
 from headwater.auth import enforce, sigv4
@@ -37,6 +39,7 @@ class Headwater:
         self.keys = keys or KeyStore()
         self.stores = Stores(settings.data_dir, settings.fsync)
         self.blobs: BlobStore | None = None
+        self._tasks: list[asyncio.Task] = []
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="headwater")
 
     # -- the pipeline ---------------------------------------------------------------
@@ -127,6 +130,9 @@ class Headwater:
             if service.migrations:
                 self.stores.database(service.name, service.migrations)
         self._sweep_blobs()
+        # Everything loaded so far (botocore models, caches) lives for the whole run:
+        # keep the garbage collector from rescanning it on every collection.
+        gc.freeze()
         log.info("headwater %s serving %s", __version__, self.settings.endpoint)
 
     def _sweep_blobs(self) -> None:
@@ -141,7 +147,29 @@ class Headwater:
         if removed:
             log.info("swept %d unreferenced blob(s)", len(removed))
 
+    def run_periodic(self, service: registry.Service, task: registry.Periodic) -> None:
+        """One run of a service's background task, in one transaction of its database."""
+        database = self.stores.database(service.name, service.migrations)
+        with database.transaction(write=True) as connection:
+            task.run(SimpleNamespace(db=connection, clock=self.clock, settings=self.settings, blobs=self.blobs))
+
+    async def _repeat(self, service: registry.Service, task: registry.Periodic) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(task.every(self.settings))
+            try:
+                await loop.run_in_executor(self.executor, self.run_periodic, service, task)
+            except Exception:
+                log.exception("background task %s.%s failed", service.name, task.name)
+
+    def _start_periodic(self) -> None:
+        for service in registry.services().values():
+            for task in service.periodic:
+                self._tasks.append(asyncio.get_running_loop().create_task(self._repeat(service, task)))
+
     def shutdown(self) -> None:
+        for task in self._tasks:
+            task.cancel()
         self.executor.shutdown(wait=True)
         self.stores.close_all()
 
@@ -166,6 +194,7 @@ class Headwater:
             if message["type"] == "lifespan.startup":
                 try:
                     self.startup()
+                    self._start_periodic()
                 except Exception as exc:  # reported to the server, which stops
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
