@@ -35,7 +35,7 @@ class Settings:
     max_clock_skew_seconds: int = 15 * 60
     #: How long a new resource (a DynamoDB table, an index, a stream) stays CREATING.
     create_delay_seconds: float = 0.0
-    #: How often expired DynamoDB items (TTL) are looked for and deleted.
+    #: How often expired DynamoDB items (TTL) and stream records past retention are removed.
     ttl_sweep_seconds: float = 60.0
 
     def __post_init__(self):

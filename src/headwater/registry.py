@@ -87,10 +87,16 @@ class Periodic:
 
 @dataclass
 class Service:
-    """What one service contributes: its operations, storage migrations and protocol hooks."""
+    """What one service contributes: its operations, storage migrations and protocol hooks.
+
+    ``database`` names the service whose database (and migrations) this one's handlers
+    work in: its own by default; another's for an API over the same data (DynamoDB
+    Streams reads what DynamoDB writes), which then declares no migrations itself.
+    """
 
     name: str
     iam_prefix: str = ""
+    database: str = ""
     migrations: list[tuple[str, str]] = field(default_factory=list)
     hooks: dict[str, Callable] = field(default_factory=dict)
     #: Given a connection to the service's database, the ids of the blobs its metadata
@@ -101,6 +107,9 @@ class Service:
 
     def __post_init__(self):
         self.iam_prefix = self.iam_prefix or self.name
+        self.database = self.database or self.name
+        if self.database != self.name and self.migrations:
+            raise ValueError(f"{self.name} uses the {self.database} database: its migrations belong there")
 
     def operation(
         self,
@@ -143,6 +152,11 @@ def services() -> dict[str, Service]:
                 continue
             _services[name] = module.service
     return _services
+
+
+def storage_of(service: Service) -> Service:
+    """The service whose database (and migrations) ``service``'s handlers work in."""
+    return service if service.database == service.name else services()[service.database]
 
 
 def lookup(service: str, operation: str) -> Operation | None:

@@ -196,3 +196,10 @@ def raised(call, *args, **kwargs) -> ServiceError:
     with pytest.raises(ServiceError) as caught:
         call(*args, **kwargs)
     return caught.value
+
+
+def validation_message(call, *args, **kwargs) -> str:
+    """The message of the ValidationException ``call(*args, **kwargs)`` raises."""
+    error = raised(call, *args, **kwargs)
+    assert error.code == "ValidationException", error
+    return error.message

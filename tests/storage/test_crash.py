@@ -11,62 +11,37 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.crashing import KillableServer, write_until_killed
+
 HERE = Path(__file__).parent
 ROUNDS = 3
-WRITERS = 4
-START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 10.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class CrashServer(KillableServer):
+    """The crash app under uvicorn, writing to ``data_dir``."""
 
+    name = "crash app"
 
-class CrashServer:
-    """The crash app under uvicorn on a fresh loopback port, started and killed at will."""
-
-    def __init__(self, data_dir: Path):
-        self.data_dir = data_dir
-        self.process: subprocess.Popen | None = None
-        self.port = 0
-
-    def start(self) -> None:
-        self.port = free_port()
-        command = [
+    def command(self) -> list[str]:
+        return [
             sys.executable, "-m", "uvicorn", "crash_app:app", "--app-dir", str(HERE),
             "--host", "127.0.0.1", "--port", str(self.port),
             "--lifespan", "off", "--log-level", "warning", "--no-access-log",
         ]
-        env = {**os.environ, "CRASH_DATA_DIR": str(self.data_dir)}
-        self.process = subprocess.Popen(command, env=env)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "crash app exited during start"
-            try:
-                if self.request("GET", "/health", timeout=1.0)[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise TimeoutError("crash app did not become ready")
 
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=REQUEST_TIMEOUT)
+    def env(self) -> dict[str, str]:
+        return {"CRASH_DATA_DIR": str(self.data_dir)}
+
+    def is_ready(self) -> bool:
+        return self.request("GET", "/health", timeout=1.0)[0] == 200
 
     def request(self, method: str, path: str, body: bytes = b"", timeout: float = REQUEST_TIMEOUT):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -85,9 +60,8 @@ class CrashServer:
 
 @pytest.fixture
 def server(tmp_path):
-    crash_server = CrashServer(tmp_path)
-    yield crash_server
-    crash_server.kill()
+    with CrashServer(tmp_path) as crash_server:
+        yield crash_server
 
 
 def blob_content(name: str) -> bytes:
@@ -97,37 +71,20 @@ def blob_content(name: str) -> bytes:
     return (seed * (size // len(seed) + 1))[:size]
 
 
-def write_until_killed(server: CrashServer, send_one, kill_after: int) -> set[str]:
-    """Send writes from several threads; SIGKILL the server once ``kill_after`` were acknowledged.
-
-    Returns the keys of the acknowledged writes. Writes in flight at the kill fail and
-    are not counted: the server may or may not have committed them.
-    """
+def acknowledged_keys(server: CrashServer, send_one, kill_after: int) -> set[str]:
+    """The keys of the writes ``send_one(key)`` got a 200 for before the server was killed
+    (once ``kill_after`` were)."""
     acknowledged: set[str] = set()
-    lock, enough = threading.Lock(), threading.Event()
-    keys = (f"{random.getrandbits(60):015x}" for _ in iter(int, 1))
+    lock = threading.Lock()
 
-    def writer():
-        while server.process.poll() is None:
+    def write():
+        key = f"{random.getrandbits(60):015x}"
+        status, _ = send_one(key)
+        if status == 200:
             with lock:
-                key = next(keys)
-            try:
-                status, _ = send_one(key)
-            except OSError:
-                continue  # killed mid-request: not acknowledged
-            if status == 200:
-                with lock:
-                    acknowledged.add(key)
-                    if len(acknowledged) >= kill_after:
-                        enough.set()
+                acknowledged.add(key)
 
-    threads = [threading.Thread(target=writer, daemon=True) for _ in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    assert enough.wait(timeout=60), "the server stopped acknowledging writes"
-    server.kill()
-    for thread in threads:
-        thread.join(timeout=REQUEST_TIMEOUT + 5)
+    write_until_killed(server, lambda: write, lambda: len(acknowledged), kill_after)
     with lock:
         return set(acknowledged)
 
@@ -136,7 +93,7 @@ def test_acknowledged_rows_survive_sigkill(server):
     acknowledged: set[int] = set()
     server.start()
     for _ in range(ROUNDS):
-        keys = write_until_killed(
+        keys = acknowledged_keys(
             server,
             lambda key: server.request("POST", f"/rows/{int(key, 16)}", body=key.encode()),
             kill_after=random.randint(30, 80),
@@ -154,7 +111,7 @@ def test_acknowledged_blobs_survive_sigkill(server):
     acknowledged: set[str] = set()
     server.start()
     for _ in range(ROUNDS):
-        acknowledged |= write_until_killed(
+        acknowledged |= acknowledged_keys(
             server,
             lambda name: server.request("PUT", f"/blobs/{name}", body=blob_content(name)),
             kill_after=random.randint(10, 30),

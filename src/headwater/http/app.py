@@ -84,7 +84,7 @@ class Headwater:
     async def _invoke(self, ctx: RequestContext, operation: registry.Operation, params: dict) -> dict:
         """Run the handler; one that writes to disk runs in a worker thread, off the event loop."""
         service = registry.services()[operation.service]
-        if not service.migrations:
+        if not registry.storage_of(service).migrations:
             return operation.handler(ctx, params) or {}
         if operation.read_only:
             return self._transact(ctx, operation, params, service)
@@ -93,10 +93,15 @@ class Headwater:
 
     def _transact(self, ctx: RequestContext, operation: registry.Operation, params: dict, service) -> dict:
         """The handler inside one transaction of its service's database."""
-        database = self.stores.database(service.name, service.migrations)
+        database = self._database(service)
         with database.transaction(write=not operation.read_only) as connection:
             ctx.db = connection
             return operation.handler(ctx, params) or {}
+
+    def _database(self, service: registry.Service):
+        """The database a service works in: its own, or the one it shares (``Service.database``)."""
+        owner = registry.storage_of(service)
+        return self.stores.database(owner.name, owner.migrations)
 
     # -- headwater's own endpoints ------------------------------------------------------
 
@@ -140,7 +145,7 @@ class Headwater:
         referenced: set[str] = set()
         for service in registry.services().values():
             if service.blob_references:
-                database = self.stores.database(service.name, service.migrations)
+                database = self._database(service)
                 with database.transaction(write=False) as connection:
                     referenced.update(service.blob_references(connection))
         removed = self.blobs.sweep(referenced.__contains__)
@@ -149,7 +154,7 @@ class Headwater:
 
     def run_periodic(self, service: registry.Service, task: registry.Periodic) -> None:
         """One run of a service's background task, in one transaction of its database."""
-        database = self.stores.database(service.name, service.migrations)
+        database = self._database(service)
         with database.transaction(write=True) as connection:
             task.run(SimpleNamespace(db=connection, clock=self.clock, settings=self.settings, blobs=self.blobs))
 

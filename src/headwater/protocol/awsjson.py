@@ -5,6 +5,9 @@ shape as AWS's deserializer does (wrong types answer ``SerializationException`` 
 wording), timestamps become datetimes and blobs bytes. Responses and errors are JSON
 documents with ``x-amzn-RequestId``; query-compatible services (SQS) also get the
 ``x-amzn-query-error`` header their legacy SDKs read.
+
+Data shapes (a structure that contains itself, such as DynamoDB's AttributeValue, and
+lists and maps of them) take a fast path both ways: see ``_is_data``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import json
 import math
 import struct
 import zlib
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Iterator
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -83,6 +86,137 @@ def _invalid_blob(value: str) -> ServiceError:
     return serialization_error(f"'{value}' can not be converted to a Blob: {detail}")
 
 
+# --- data shapes ------------------------------------------------------------------------
+#
+# A structure that contains itself through lists or maps (DynamoDB's AttributeValue, a
+# union of S, N, B, ..., L and M) describes data of any depth, and walking it shape by
+# shape is most of what a Query or a BatchWriteItem costs. When every shape it reaches is
+# JSON-native (strings, booleans, integers, lists, maps, structures whose members keep
+# their names) but for blobs, its value already is its JSON form once bytes are base64
+# text. So responses hand data shapes (and lists and maps of them) to json.dumps as they
+# are, with ``_blob_text`` as the default for bytes, and requests read them with readers
+# compiled once per shape. A service builds such values with the model's members only,
+# never a None member: they are written as they are.
+
+_CONTAINERS = frozenset({"structure", "list", "map"})
+_NATIVE_SCALARS = frozenset({"string", "boolean", "integer", "long", "blob"})
+
+
+def _children(shape: Shape) -> list[Shape]:
+    kind = shape.type_name
+    if kind == "structure":
+        return list(shape.members.values())
+    if kind == "list":
+        return [shape.member]
+    if kind == "map":
+        return [shape.key, shape.value]
+    return []
+
+
+def _reachable(shape: Shape) -> dict[str, Shape]:
+    """Every shape reachable from ``shape`` (itself only if it is recursive), by name."""
+    found: dict[str, Shape] = {}
+    pending = _children(shape)
+    while pending:
+        child = pending.pop()
+        if child.name not in found:
+            found[child.name] = child
+            pending.extend(_children(child))
+    return found
+
+
+def _is_native(shape: Shape) -> bool:
+    kind = shape.type_name
+    if kind == "structure":
+        return not shape.is_document_type and not any(
+            "name" in member.serialization for member in shape.members.values())
+    return kind in _NATIVE_SCALARS or kind in ("list", "map")
+
+
+@lru_cache(maxsize=None)
+def _is_data(shape: Shape) -> bool:
+    """A recursive structure of JSON-native shapes and blobs, or a list or map of data."""
+    kind = shape.type_name
+    if kind == "list":
+        return _is_data(shape.member)
+    if kind == "map":
+        return _is_data(shape.value)
+    if kind != "structure":
+        return False
+    reachable = _reachable(shape)
+    return shape.name in reachable and all(map(_is_native, reachable.values()))
+
+
+@lru_cache(maxsize=None)
+def _data_reader(shape: Shape) -> Callable[[Any], Any] | None:
+    """The compiled reader of a data shape; None for any other shape."""
+    return _compile_reader(shape, {}) if shape.type_name in _CONTAINERS and _is_data(shape) else None
+
+
+def _compile_reader(shape: Shape, compiled: dict[str, Callable]) -> Callable[[Any], Any]:
+    """A reader doing what ``_read`` does for ``shape``; ``compiled`` (by shape name, within
+    one model) ties recursive references to the reader being built."""
+    if shape.name in compiled:
+        return compiled[shape.name]
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure_reader(shape, compiled)
+    if kind == "list":
+        return _list_reader(shape, compiled)
+    if kind == "map":
+        return _map_reader(shape, compiled)
+    if kind == "string":
+        return partial(_read_string, shape)
+    return partial(_read_scalar, shape)
+
+
+def _read_string(shape: Shape, value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _type_mismatch(shape, value)
+
+
+def _structure_reader(shape: Shape, compiled: dict) -> Callable[[Any], dict]:
+    members: dict[str, Callable] = {}  # filled below, once ``read`` is known to recursion
+
+    def read(value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise _type_mismatch(shape, value)
+        result = {}
+        for key, item in value.items():
+            if item is not None:
+                member = members.get(key)
+                if member is not None:
+                    result[key] = member(item)
+        return result
+
+    compiled[shape.name] = read
+    members.update((name, _compile_reader(member, compiled)) for name, member in shape.members.items())
+    return read
+
+
+def _list_reader(shape: Shape, compiled: dict) -> Callable[[Any], list]:
+    def read(value: Any) -> list:
+        if not isinstance(value, list):
+            raise _type_mismatch(shape, value)
+        return [member(item) for item in value if item is not None]
+
+    compiled[shape.name] = read
+    member = _compile_reader(shape.member, compiled)
+    return read
+
+
+def _map_reader(shape: Shape, compiled: dict) -> Callable[[Any], dict]:
+    def read(value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise _type_mismatch(shape, value)
+        return {key: member(item) for key, item in value.items() if item is not None}
+
+    compiled[shape.name] = read
+    member = _compile_reader(shape.value, compiled)
+    return read
+
+
 # --- requests ---------------------------------------------------------------------------
 
 
@@ -93,6 +227,9 @@ def _json_names(shape: Shape) -> dict[str, tuple[str, Shape]]:
 
 
 def _read(shape: Shape, value: Any) -> Any:
+    data_reader = _data_reader(shape)
+    if data_reader is not None:
+        return data_reader(value)
     reader = _READERS.get(shape.type_name)
     return reader(shape, value) if reader else _read_scalar(shape, value)
 
@@ -185,6 +322,8 @@ def parse_request(operation: OperationModel, request: HttpRequest, labels: dict[
 
 def _write(shape: Shape, value: Any) -> Any:
     kind = shape.type_name
+    if kind in _CONTAINERS and _is_data(shape):
+        return value  # already its JSON form; json.dumps base64-encodes its bytes
     if kind == "structure":
         if shape.is_document_type:
             return value
@@ -220,8 +359,20 @@ def _content_type(service: ServiceModel) -> str:
     return f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
 
 
+def _blob_text(value: Any) -> str:
+    """json.dumps' ``default``: bytes left in data shapes become base64 text."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return scalars.format_blob(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_encode_document = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, check_circular=False, default=_blob_text
+).encode
+
+
 def _response(service: ServiceModel, document: dict, request_id: str, status: int = 200, headers=()) -> HttpResponse:
-    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    body = _encode_document(document).encode("utf-8")
     return HttpResponse(
         status,
         [("Content-Type", _content_type(service)), ("x-amzn-RequestId", request_id), *headers],
@@ -272,14 +423,14 @@ def _event_frames(
     stream_shape = shape.members[stream_name]
     yield event_frame(
         {":message-type": "event", ":event-type": "initial-response", ":content-type": content_type},
-        json.dumps(_write(shape, initial)).encode(),
+        json.dumps(_write(shape, initial), default=_blob_text).encode(),
     )
     for event in events:
         for name, value in event.items():
             member = stream_shape.members[name]
             kind = "exception" if member.metadata.get("exception") else "event"
             headers = {":message-type": kind, f":{kind}-type": name, ":content-type": "application/json"}
-            yield event_frame(headers, json.dumps(_write(member, value)).encode())
+            yield event_frame(headers, json.dumps(_write(member, value), default=_blob_text).encode())
 
 
 def serialize_error(

@@ -11,58 +11,38 @@ equals four times the number of transactions present.
 from __future__ import annotations
 
 import itertools
-import os
 import random
-import signal
-import subprocess
 import sys
 import threading
-import time
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tests.server import free_port
+from tests.crashing import KillableServer, write_until_killed
 
 ROUNDS = 3
-WRITERS = 4
 TABLE = "crash-items"
 TRANSACTION_SIZE = 4
-START_TIMEOUT = 30.0
 
 
-class Headwater:
-    """``headwater serve`` in a subprocess on a fresh loopback port, started and killed at will."""
+class Headwater(KillableServer):
+    """``headwater serve`` with durable writes into ``data_dir``."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir = data_dir
-        self.process: subprocess.Popen | None = None
-        self.port = 0
+    name = "headwater"
 
-    def start(self) -> None:
-        self.port = free_port()
-        command = [sys.executable, "-m", "headwater.cli", "serve", "--port", str(self.port),
-                   "--data-dir", str(self.data_dir), "--fsync", "full", "--log-level", "warning"]
-        self.process = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "headwater exited during start"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_headwater/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise TimeoutError("headwater did not become ready")
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "headwater.cli", "serve", "--port", str(self.port),
+                "--data-dir", str(self.data_dir), "--fsync", "full", "--log-level", "warning"]
 
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+    def env(self) -> dict[str, str]:
+        return {"PYTHONUNBUFFERED": "1"}
+
+    def is_ready(self) -> bool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_headwater/health", timeout=1) as answer:
+            return answer.status == 200
 
     def client(self):
         config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=10)
@@ -72,9 +52,8 @@ class Headwater:
 
 @pytest.fixture
 def headwater(tmp_path):
-    server = Headwater(tmp_path)
-    yield server
-    server.kill()
+    with Headwater(tmp_path) as server:
+        yield server
 
 
 class Load:
@@ -119,27 +98,15 @@ def send_transaction(client, load: Load) -> None:
         load.acknowledged_items.update(transaction_keys(number))
 
 
-def write_until_killed(server: Headwater, load: Load, kill_after: int) -> None:
-    enough = threading.Event()
-    acknowledged_at_start = len(load.acknowledged_items)
+def load_until_killed(server: Headwater, load: Load, kill_after: int) -> None:
+    """Batches and transactions from several clients until ``kill_after`` more items were acknowledged."""
 
-    def writer():
+    def new_writer():
         client = server.client()
-        while server.process.poll() is None:
-            try:
-                random.choice((send_batch, send_transaction))(client, load)
-            except (BotoCoreError, ClientError, OSError):
-                continue  # killed mid-request: not acknowledged
-            if len(load.acknowledged_items) - acknowledged_at_start >= kill_after:
-                enough.set()
+        return lambda: random.choice((send_batch, send_transaction))(client, load)
 
-    threads = [threading.Thread(target=writer, daemon=True) for _ in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    assert enough.wait(timeout=120), "headwater stopped acknowledging writes"
-    server.kill()
-    for thread in threads:
-        thread.join(timeout=30)
+    write_until_killed(server, new_writer, lambda: len(load.acknowledged_items), kill_after,
+                       lost=(BotoCoreError, ClientError, OSError))
 
 
 def stored_items(client) -> dict[str, dict]:
@@ -160,7 +127,7 @@ def test_acknowledged_writes_survive_sigkill_and_transactions_stay_whole(headwat
                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     for _ in range(ROUNDS):
-        write_until_killed(headwater, load, kill_after=random.randint(100, 300))
+        load_until_killed(headwater, load, kill_after=random.randint(100, 300))
         headwater.start()
         items = stored_items(headwater.client())
         lost = load.acknowledged_items - items.keys()

@@ -3,8 +3,16 @@ function over nested documents, and the errors that depend on the request's name
 
 import pytest
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb.expressions import Expressions, check_parameters
+from tests.protocol.wire import validation_message
+from tests.services.dynamodb.expression_messages import (
+    not_distinct,
+    operand_count,
+    operand_type,
+    path_required,
+    undefined_name,
+    undefined_value,
+)
 
 VALUES = {
     ":s": {"S": "abc"}, ":prefix": {"S": "ab"}, ":n": {"N": "10"}, ":small": {"N": "2"}, ":big": {"N": "100"},
@@ -121,37 +129,22 @@ def test_values_on_either_side_and_paths_on_both():
 
 
 def condition_error(text, names=None, values=None, kind="ConditionExpression") -> str:
-    with pytest.raises(ServiceError) as caught:
-        Expressions(names, values).condition(text, kind)
-    assert caught.value.code == "ValidationException"
-    return caught.value.message
+    return validation_message(Expressions(names, values).condition, text, kind)
 
 
 @pytest.mark.parametrize("text, values, message", [
-    ("a = :x", {":v": {"S": "a"}},
-     "An expression attribute value used in expression is not defined; attribute value: :x"),
-    ("#x = :v", {":v": {"S": "a"}},
-     "An expression attribute name used in the document path is not defined; attribute name: #x"),
-    ("a.#x[1] = :v", {":v": {"S": "a"}},
-     "An expression attribute name used in the document path is not defined; attribute name: #x"),
-    ("a = a", None, ("The first operand must be distinct from the remaining operands for this operator or function; "
-                    "operator: =, first operand: [a]")),
-    ("contains(#a, #a)", None, ("The first operand must be distinct from the remaining operands for this operator "
-                               "or function; operator: contains, first operand: [data]")),
-    ("attribute_exists(a, b)", None, ("Incorrect number of operands for operator or function; "
-                                     "operator or function: attribute_exists, number of operands: 2")),
-    ("begins_with(a)", None, ("Incorrect number of operands for operator or function; "
-                             "operator or function: begins_with, number of operands: 1")),
-    ("attribute_exists(:v)", {":v": {"S": "a"}},
-     "Operator or function requires a document path; operator or function: attribute_exists"),
-    ("begins_with(a, :v)", {":v": {"N": "1"}},
-     "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"),
-    ("size(:v) > a", {":v": {"BOOL": True}},
-     "Incorrect operand type for operator or function; operator or function: size, operand type: BOOL"),
-    ("attribute_type(a, :v)", {":v": {"N": "1"}},
-     "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"),
-    ("attribute_type(a, b)", None, ("Incorrect operand type for operator or function; operator or function: "
-                                   "attribute_type, operand type: {NS,SS,L,BS,N,M,B,BOOL,NULL,S}")),
+    ("a = :x", {":v": {"S": "a"}}, undefined_value(":x")),
+    ("#x = :v", {":v": {"S": "a"}}, undefined_name("#x")),
+    ("a.#x[1] = :v", {":v": {"S": "a"}}, undefined_name("#x")),
+    ("a = a", None, not_distinct("=", "[a]")),
+    ("contains(#a, #a)", None, not_distinct("contains", "[data]")),
+    ("attribute_exists(a, b)", None, operand_count("attribute_exists", 2)),
+    ("begins_with(a)", None, operand_count("begins_with", 1)),
+    ("attribute_exists(:v)", {":v": {"S": "a"}}, path_required("attribute_exists")),
+    ("begins_with(a, :v)", {":v": {"N": "1"}}, operand_type("begins_with", "N")),
+    ("size(:v) > a", {":v": {"BOOL": True}}, operand_type("size", "BOOL")),
+    ("attribute_type(a, :v)", {":v": {"N": "1"}}, operand_type("attribute_type", "N")),
+    ("attribute_type(a, b)", None, operand_type("attribute_type", "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")),
     ("attribute_type(a, :v)", {":v": {"S": "STRING"}},
      "Invalid attribute type name found; type: STRING, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
     ("a BETWEEN :lo AND :hi", {":lo": {"N": "1"}, ":hi": {"S": "a"}},
@@ -182,17 +175,14 @@ def test_filter_expression_errors_name_the_filter():
                                        "Input collection contains duplicates for key :b")),
 ])
 def test_placeholder_maps_are_validated(names, values, message):
-    with pytest.raises(ServiceError) as caught:
-        Expressions(names, values)
-    assert caught.value.message == message
+    assert validation_message(Expressions, names, values) == message
 
 
 def test_unused_names_then_values_are_refused():
     expressions = Expressions({"#a": "a", "#b": "b", "#c": "c"}, {":a": {"S": "a"}, ":b": {"S": "a"}, ":c": {"N": "1"}})
     expressions.condition("#b = :b")
-    with pytest.raises(ServiceError) as caught:
-        expressions.check_unused()
-    assert caught.value.message == "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a, #c}"
+    assert validation_message(expressions.check_unused) == (
+        "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a, #c}")
     expressions.update("SET #a = :a, #c = :c")
     expressions.check_unused()
 
@@ -201,9 +191,8 @@ def test_unused_values_are_refused():
     expressions = Expressions(None, {":a": {"S": "a"}, ":b": {"S": "a"}, ":c": {"S": "a"}})
     expressions.update("remove a")
     expressions.condition("a = :b")
-    with pytest.raises(ServiceError) as caught:
-        expressions.check_unused()
-    assert caught.value.message == "Value provided in ExpressionAttributeValues unused in expressions: keys: {:a, :c}"
+    assert validation_message(expressions.check_unused) == (
+        "Value provided in ExpressionAttributeValues unused in expressions: keys: {:a, :c}")
 
 
 def test_numbers_in_values_are_normalized():
@@ -234,9 +223,7 @@ def test_numbers_in_values_are_normalized():
      "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null"),
 ])
 def test_mixing_parameters_is_refused_as_aws_words_it(operation, request_, message):
-    with pytest.raises(ServiceError) as caught:
-        check_parameters(request_, operation)
-    assert caught.value.message == message
+    assert validation_message(check_parameters, request_, operation) == message
 
 
 def test_key_conditions_may_go_with_filter_expressions():

@@ -3,7 +3,6 @@ AttributesToGet) and the legacy Expected/QueryFilter conditions, with AWS's erro
 
 import pytest
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb.expressions import (
     Expressions,
     legacy_condition,
@@ -11,6 +10,8 @@ from headwater.services.dynamodb.expressions import (
     legacy_key_condition,
     legacy_projection,
 )
+from tests.protocol.wire import validation_message
+from tests.services.dynamodb.expression_messages import paths_clash
 
 SCHEMA = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
 TYPES = {"pk": "S", "sk": "S"}
@@ -23,10 +24,7 @@ def key_condition(text: str, names=None):
 
 
 def key_error(text: str) -> str:
-    with pytest.raises(ServiceError) as caught:
-        key_condition(text)
-    assert caught.value.code == "ValidationException"
-    return caught.value.message
+    return validation_message(key_condition, text)
 
 
 @pytest.mark.parametrize("text, range_", [
@@ -111,9 +109,7 @@ def test_legacy_key_conditions():
      "Query condition missed key schema element: pk"),
 ])
 def test_legacy_key_condition_errors(conditions, message):
-    with pytest.raises(ServiceError) as caught:
-        legacy_key_condition(conditions, SCHEMA, TYPES)
-    assert caught.value.message == message
+    assert validation_message(legacy_key_condition, conditions, SCHEMA, TYPES) == message
 
 
 ITEM = {"id": {"S": "1"}, "a": {"M": {"b": {"L": [{"N": "0"}, {"M": {"c": {"S": "x"}, "d": {"S": "y"}}}, {"N": "2"}]},
@@ -141,24 +137,18 @@ def test_projection_top_level_names():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("id, id", ("Two document paths overlap with each other; must remove or rewrite one of these paths; "
-               "path one: [id], path two: [id]")),
-    ("a.b, a", ("Two document paths overlap with each other; must remove or rewrite one of these paths; "
-               "path one: [a, b], path two: [a]")),
-    ("l[0], l.x", ("Two document paths conflict with each other; must remove or rewrite one of these paths; "
-                  "path one: [l, [0]], path two: [l, x]")),
+    ("id, id", paths_clash("overlap", "[id]", "[id]")),
+    ("a.b, a", paths_clash("overlap", "[a, b]", "[a]")),
+    ("l[0], l.x", paths_clash("conflict", "[l, [0]]", "[l, x]")),
 ])
 def test_projection_overlaps(text, message):
-    with pytest.raises(ServiceError) as caught:
-        Expressions().projection(text)
-    assert caught.value.message == f"Invalid ProjectionExpression: {message}"
+    assert validation_message(Expressions().projection, text) == f"Invalid ProjectionExpression: {message}"
 
 
 def test_legacy_projection():
     assert legacy_projection(["id", "absent"]).apply(ITEM) == {"id": {"S": "1"}}
-    with pytest.raises(ServiceError) as caught:
-        legacy_projection(["a", "a"])
-    assert caught.value.message == "One or more parameter values were invalid: Duplicate value in attribute name: a"
+    assert validation_message(legacy_projection, ["a", "a"]) == (
+        "One or more parameter values were invalid: Duplicate value in attribute name: a")
 
 
 @pytest.mark.parametrize("expected, conditional_operator, results", [
@@ -203,9 +193,7 @@ def test_legacy_expected(expected, conditional_operator, results):
     ({"a": {"Value": {"NULL": False}}}, "Null attribute value types must have the value of true"),
 ])
 def test_legacy_expected_errors(expected, message):
-    with pytest.raises(ServiceError) as caught:
-        legacy_condition(expected)
-    assert caught.value.message == f"One or more parameter values were invalid: {message}"
+    assert validation_message(legacy_condition, expected) == f"One or more parameter values were invalid: {message}"
 
 
 def test_legacy_filters():
@@ -213,7 +201,6 @@ def test_legacy_filters():
                                "s": {"ComparisonOperator": "NOT_NULL"}})
     assert condition.evaluate({"n": {"N": "3"}, "s": {"S": "x"}})
     assert not condition.evaluate({"n": {"N": "4"}, "s": {"S": "x"}})
-    with pytest.raises(ServiceError) as caught:
-        legacy_filter({"n": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"SS": ["a"]}]}})
-    assert caught.value.message == ("One or more parameter values were invalid: "
-                                    "ComparisonOperator CONTAINS is not valid for SS AttributeValue type")
+    contains_a_set = {"n": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"SS": ["a"]}]}}
+    assert validation_message(legacy_filter, contains_a_set) == (
+        "One or more parameter values were invalid: ComparisonOperator CONTAINS is not valid for SS AttributeValue type")

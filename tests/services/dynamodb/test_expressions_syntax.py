@@ -3,29 +3,22 @@ limits, reserved words, function misuse and the priority between text-only error
 
 import pytest
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb.expressions import Expressions
 from headwater.services.dynamodb.expressions.parser import parse
 from headwater.services.dynamodb.expressions.reserved import RESERVED_WORDS
-
-
-def error_of(call, *args) -> str:
-    with pytest.raises(ServiceError) as caught:
-        call(*args)
-    assert caught.value.code == "ValidationException"
-    return caught.value.message
+from tests.protocol.wire import validation_message
 
 
 def condition_error(text: str, names=None, values=None) -> str:
-    return error_of(Expressions(names, values).condition, text)
+    return validation_message(Expressions(names, values).condition, text)
 
 
 def update_error(text: str, names=None, values=None) -> str:
-    return error_of(Expressions(names, values).update, text)
+    return validation_message(Expressions(names, values).update, text)
 
 
 def projection_error(text: str, names=None) -> str:
-    return error_of(Expressions(names).projection, text)
+    return validation_message(Expressions(names).projection, text)
 
 
 @pytest.mark.parametrize("kind, text, token, near", [

@@ -4,8 +4,17 @@ and the paths ReturnValues UPDATED_OLD/UPDATED_NEW project."""
 
 import pytest
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb.expressions import Expressions, legacy_update
+from tests.protocol.wire import validation_message
+from tests.services.dynamodb.expression_messages import (
+    action_operand_type,
+    operand_count,
+    operand_type,
+    path_required,
+    paths_clash,
+    undefined_name,
+    undefined_value,
+)
 
 
 def apply(text: str, item: dict, values=None, names=None):
@@ -13,18 +22,11 @@ def apply(text: str, item: dict, values=None, names=None):
 
 
 def update_error(text: str, values=None, names=None) -> str:
-    with pytest.raises(ServiceError) as caught:
-        Expressions(names, values).update(text)
-    assert caught.value.code == "ValidationException"
-    return caught.value.message
+    return validation_message(Expressions(names, values).update, text)
 
 
 def runtime_error(text: str, item: dict, values=None, names=None) -> str:
-    update = Expressions(names, values).update(text)
-    with pytest.raises(ServiceError) as caught:
-        update.apply(item)
-    assert caught.value.code == "ValidationException"
-    return caught.value.message
+    return validation_message(Expressions(names, values).update(text).apply, item)
 
 
 def test_set_values_arithmetic_and_functions():
@@ -110,43 +112,29 @@ def test_delete_from_sets_and_remove_emptied_sets():
 
 @pytest.mark.parametrize("text, values, message", [
     ("set b = list_append(:a, a), c = if_not_exists(a, :a) add a.b :a", {":a": {"S": "a"}},
-     "Incorrect operand type for operator or function; operator: ADD, operand type: STRING"),
-    ("delete a.b :a", {":a": {"S": "a"}}, "Incorrect operand type for operator or function; operator: DELETE, operand type: STRING"),
-    ("add a.b :a", {":a": {"NULL": True}}, "Incorrect operand type for operator or function; operator: ADD, operand type: NULL"),
-    ("add a.b :a", {":a": {"BOOL": False}}, "Incorrect operand type for operator or function; operator: ADD, operand type: BOOLEAN"),
-    ("add a.b :a", {":a": {"B": b"a"}}, "Incorrect operand type for operator or function; operator: ADD, operand type: BINARY"),
-    ("add a.b :a", {":a": {"M": {}}}, "Incorrect operand type for operator or function; operator: ADD, operand type: MAP"),
-    ("add a.b :a", {":a": {"L": []}}, "Incorrect operand type for operator or function; operator: ADD, operand type: LIST"),
-    ("delete a.b :a", {":a": {"N": "1"}}, "Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER"),
-    ("set a = list_append(:a, a)", {":a": {"S": "a"}},
-     "Incorrect operand type for operator or function; operator or function: list_append, operand type: S"),
-    ("set a = list_append(a, :a)", {":a": {"M": {}}},
-     "Incorrect operand type for operator or function; operator or function: list_append, operand type: M"),
-    ("set a = a + :a", {":a": {"SS": ["x"]}}, "Incorrect operand type for operator or function; operator or function: +, operand type: SS"),
-    ("set a = :a - a", {":a": {"BOOL": True}}, "Incorrect operand type for operator or function; operator or function: -, operand type: BOOL"),
-    ("set a = a + list_append(a, b)", None, "Incorrect operand type for operator or function; operator or function: +, operand type: L"),
-    ("set a = if_not_exists(c)", None,
-     "Incorrect number of operands for operator or function; operator or function: if_not_exists, number of operands: 1"),
-    ("set a = list_append(c)", None,
-     "Incorrect number of operands for operator or function; operator or function: list_append, number of operands: 1"),
-    ("set a = if_not_exists(:a, c)", {":a": {"S": "a"}},
-     "Operator or function requires a document path; operator or function: if_not_exists"),
-    ("SET #c = if_not_exists(:c)", {":a": {"S": "a"}},
-     "An expression attribute name used in the document path is not defined; attribute name: #c"),
-    ("SET #a = if_not_exists(:c)", {":a": {"S": "a"}},
-     "An expression attribute value used in expression is not defined; attribute value: :c"),
-    ("set d[1] = a, d.b = a, c[1].a = a, #a = if_not_exists(a, b)", None,
-     ("Two document paths overlap with each other; must remove or rewrite one of these paths; "
-     "path one: [c, [1], a], path two: [c]")),
-    ("set #c[3].#d = a, #c[3] = a", None, ("Two document paths overlap with each other; must remove or rewrite one "
-                                         "of these paths; path one: [c, [3], [3]], path two: [c, [3]]")),
-    ("set a = b remove a", None, ("Two document paths overlap with each other; must remove or rewrite one of these "
-                                 "paths; path one: [a], path two: [a]")),
-    ("set #c[3].#d = a, #c.#d[3] = if_not_exists(a, b)", None,
-     ("Two document paths conflict with each other; must remove or rewrite one of these paths; "
-     "path one: [c, [3], [3]], path two: [c, [3], [3]]")),
-    ("remove a.#c set a[1] = #d", None, ("Two document paths conflict with each other; must remove or rewrite one of "
-                                        "these paths; path one: [a, c], path two: [a, [1]]")),
+     action_operand_type("ADD", "STRING")),
+    ("delete a.b :a", {":a": {"S": "a"}}, action_operand_type("DELETE", "STRING")),
+    ("add a.b :a", {":a": {"NULL": True}}, action_operand_type("ADD", "NULL")),
+    ("add a.b :a", {":a": {"BOOL": False}}, action_operand_type("ADD", "BOOLEAN")),
+    ("add a.b :a", {":a": {"B": b"a"}}, action_operand_type("ADD", "BINARY")),
+    ("add a.b :a", {":a": {"M": {}}}, action_operand_type("ADD", "MAP")),
+    ("add a.b :a", {":a": {"L": []}}, action_operand_type("ADD", "LIST")),
+    ("delete a.b :a", {":a": {"N": "1"}}, action_operand_type("DELETE", "NUMBER")),
+    ("set a = list_append(:a, a)", {":a": {"S": "a"}}, operand_type("list_append", "S")),
+    ("set a = list_append(a, :a)", {":a": {"M": {}}}, operand_type("list_append", "M")),
+    ("set a = a + :a", {":a": {"SS": ["x"]}}, operand_type("+", "SS")),
+    ("set a = :a - a", {":a": {"BOOL": True}}, operand_type("-", "BOOL")),
+    ("set a = a + list_append(a, b)", None, operand_type("+", "L")),
+    ("set a = if_not_exists(c)", None, operand_count("if_not_exists", 1)),
+    ("set a = list_append(c)", None, operand_count("list_append", 1)),
+    ("set a = if_not_exists(:a, c)", {":a": {"S": "a"}}, path_required("if_not_exists")),
+    ("SET #c = if_not_exists(:c)", {":a": {"S": "a"}}, undefined_name("#c")),
+    ("SET #a = if_not_exists(:c)", {":a": {"S": "a"}}, undefined_value(":c")),
+    ("set d[1] = a, d.b = a, c[1].a = a, #a = if_not_exists(a, b)", None, paths_clash("overlap", "[c, [1], a]", "[c]")),
+    ("set #c[3].#d = a, #c[3] = a", None, paths_clash("overlap", "[c, [3], [3]]", "[c, [3]]")),
+    ("set a = b remove a", None, paths_clash("overlap", "[a]", "[a]")),
+    ("set #c[3].#d = a, #c.#d[3] = if_not_exists(a, b)", None, paths_clash("conflict", "[c, [3], [3]]", "[c, [3], [3]]")),
+    ("remove a.#c set a[1] = #d", None, paths_clash("conflict", "[a, c]", "[a, [1]]")),
 ])
 def test_static_errors(text, values, message):
     names = {k: v for k, v in {"#a": "c", "#c": "c", "#d": "[3]"}.items() if k in text} or None
@@ -233,9 +221,7 @@ def test_legacy_attribute_updates():
                                                     "ADD action is not supported for the type B")),
 ])
 def test_legacy_update_validation(updates, message):
-    with pytest.raises(ServiceError) as caught:
-        legacy_update(updates)
-    assert caught.value.message == message
+    assert validation_message(legacy_update, updates) == message
 
 
 @pytest.mark.parametrize("updates", [
@@ -244,6 +230,4 @@ def test_legacy_update_validation(updates, message):
 ])
 def test_legacy_update_type_mismatch(updates):
     item = {"b": {"SS": ["1"]}, "c": {"N": "1"}, "d": {"NS": ["1"]}}
-    with pytest.raises(ServiceError) as caught:
-        legacy_update(updates).apply(item)
-    assert caught.value.message == "Type mismatch for attribute to update"
+    assert validation_message(legacy_update(updates).apply, item) == "Type mismatch for attribute to update"

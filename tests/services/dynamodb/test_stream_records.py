@@ -1,7 +1,8 @@
 """Stream records are written with each change, in the change's own transaction.
 
-The Streams API (GetRecords and friends) reads these rows; until it exists this test looks
-at the database of the headwater the tests started.
+These tests look at the rows themselves in the database of the headwater the tests
+started (what is written, and that nothing is written for a change that changes nothing);
+the Streams API that serves them is tested in tests/services/dynamodbstreams.
 """
 
 import json

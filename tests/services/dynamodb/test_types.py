@@ -6,15 +6,8 @@ import random
 
 import pytest
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb import types
-
-
-def message_of(call, *args, **kwargs) -> str:
-    with pytest.raises(ServiceError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == "ValidationException"
-    return caught.value.message
+from tests.protocol.wire import validation_message
 
 
 @pytest.mark.parametrize("text, canonical", [
@@ -45,7 +38,7 @@ def test_numbers_take_dynamodb_canonical_form(text, canonical):
 ])
 def test_invalid_numbers_are_refused_with_aws_text(text, message):
     """The texts dynalite recorded from DynamoDB for bad numbers."""
-    assert message_of(types.normalize_number, text) == message
+    assert validation_message(types.normalize_number, text) == message
 
 
 def test_arithmetic_is_exact_and_checked():
@@ -53,8 +46,8 @@ def test_arithmetic_is_exact_and_checked():
     assert types.add("0.1", "0.2") == "0.3"
     assert types.subtract("1", "1.000000000000000000000000000000000001") == "-0.000000000000000000000000000000000001"
     assert types.add("99999999999999999999999999999999999999", "-1") == "99999999999999999999999999999999999998"
-    assert message_of(types.add, "9.9e125", "9.9e125") == types.NUMBER_OVERFLOW
-    assert message_of(types.add, "12345678901234567890123456789012345678", "0.1") == types.TOO_MANY_DIGITS
+    assert validation_message(types.add, "9.9e125", "9.9e125") == types.NUMBER_OVERFLOW
+    assert validation_message(types.add, "12345678901234567890123456789012345678", "0.1") == types.TOO_MANY_DIGITS
     assert types.number("1.5") == decimal.Decimal("1.5")
 
 
@@ -76,7 +69,7 @@ def test_arithmetic_is_exact_and_checked():
 ])
 def test_invalid_attribute_values_are_refused_with_aws_text(value, message):
     """The validation texts of DynamoDB, including the double space of the set messages."""
-    assert message_of(types.validate_value, value) == message
+    assert validation_message(types.validate_value, value) == message
 
 
 def test_valid_values_come_back_canonical():
@@ -98,12 +91,12 @@ def deep_map(wraps: int) -> dict:
 def test_nesting_is_limited_to_32_levels():
     """DynamoDB counts the attribute as level 1: 31 wraps are accepted, 32 refused."""
     types.validate_item({"data": deep_map(31)})
-    assert message_of(types.validate_item, {"data": deep_map(32)}) == types.NESTING_TOO_DEEP
+    assert validation_message(types.validate_item, {"data": deep_map(32)}) == types.NESTING_TOO_DEEP
 
 
 def test_expression_values_errors_name_the_key():
     """ExpressionAttributeValues problems are wrapped with the key, as AWS words them."""
-    assert message_of(types.validate_item, {":ok": {"S": "x"}, ":e": {"SS": []}}, "ExpressionAttributeValues") == (
+    assert validation_message(types.validate_item, {":ok": {"S": "x"}, ":e": {"SS": []}}, "ExpressionAttributeValues") == (
         "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: "
         "An string set  may not be empty for key :e")
 
@@ -124,6 +117,82 @@ def test_value_sizes_follow_the_developer_guide(value, size):
 
 def test_item_size_adds_names_and_values():
     assert types.item_size({"id": {"S": "abc"}, "n": {"N": "12345"}, "ünï": {"BOOL": True}}) == (2 + 3) + (1 + 4) + (5 + 1)
+
+
+def number_text(rng: random.Random) -> str:
+    """A valid number written any way a client may write it: sign, leading and trailing
+    zeros, a decimal point anywhere, an exponent."""
+    whole = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 19)))
+    fraction = "".join(rng.choice("0123456789") for _ in range(rng.randint(0 if whole else 1, 19)))
+    text = rng.choice(["", "-", "+"]) + whole + rng.choice([".", "." + fraction, ""] if whole else ["." + fraction])
+    return text + (f"{rng.choice('eE')}{rng.choice(['', '+', '-'])}{rng.randint(0, 60)}" if rng.random() < 0.3 else "")
+
+
+def reference_number_size(text: str) -> int:
+    """The size rule read off Decimal's digits: base-100 digits aligned on the decimal point."""
+    value = decimal.Context(prec=200).normalize(decimal.Decimal(text))
+    if not value:
+        return 1
+    negative, digits, exponent = value.as_tuple()
+    highest = exponent + len(digits) - 1
+    return 1 + (highest // 2 - exponent // 2 + 1) + negative
+
+
+def test_number_sizes_match_the_rule_on_generated_numbers():
+    rng = random.Random(11)
+    for _ in range(20000):
+        text = number_text(rng)
+        assert types.number_size(text) == reference_number_size(text), text
+        assert types.number_size(types.normalize_number(text)) == reference_number_size(text), text
+
+
+def random_text(rng: random.Random) -> str:
+    return "".join(rng.choice("az_é\u20ac\U0001f600\ud800") for _ in range(rng.randint(0, 6)))
+
+
+def random_value(rng: random.Random, depth: int = 0) -> dict:
+    kind = rng.choice(["S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS"] + (["L", "M"] if depth < 3 else []))
+    members = range(rng.randint(0, 4))
+    return {
+        "S": lambda: {"S": random_text(rng)}, "N": lambda: {"N": number_text(rng)},
+        "B": lambda: {"B": rng.randbytes(rng.randint(0, 9))}, "BOOL": lambda: {"BOOL": False},
+        "NULL": lambda: {"NULL": True}, "SS": lambda: {"SS": [random_text(rng) for _ in members]},
+        "NS": lambda: {"NS": [number_text(rng) for _ in members]},
+        "BS": lambda: {"BS": [rng.randbytes(3) for _ in members]},
+        "L": lambda: {"L": [random_value(rng, depth + 1) for _ in members]},
+        "M": lambda: {"M": {random_text(rng): random_value(rng, depth + 1) for _ in members}},
+    }[kind]()
+
+
+def utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def guide_size(av: dict) -> int:
+    """An attribute value's size as the developer guide states it, nested values by ``value_size``."""
+    (kind, content), = av.items()
+    if kind in ("S", "SS"):
+        return sum(map(utf8_size, [content] if kind == "S" else content))
+    if kind in ("N", "NS"):
+        return sum(map(reference_number_size, [content] if kind == "N" else content))
+    if kind in ("B", "BS"):
+        return sum(map(len, [content] if kind == "B" else content))
+    if kind == "L":
+        return 3 + sum(types.value_size(member) + 1 for member in content)
+    if kind == "M":
+        return 3 + sum(utf8_size(key) + types.value_size(member) + 1 for key, member in content.items())
+    return 1  # BOOL, NULL
+
+
+def test_sizes_of_generated_items_add_up_as_the_developer_guide_says():
+    """UTF-8 bytes of names and strings, members of sets summed, 3 bytes per L/M plus 1 per
+    element (and its key's bytes for M), the item the sum of its names and values."""
+    rng = random.Random(13)
+    for _ in range(3000):
+        item = {random_text(rng): random_value(rng) for _ in range(rng.randint(0, 6))}
+        assert types.item_size(item) == sum(utf8_size(name) + types.value_size(av) for name, av in item.items())
+        for av in item.values():
+            assert types.value_size(av) == guide_size(av), av
 
 
 def test_compare_orders_like_dynamodb():

@@ -53,15 +53,23 @@ def answer(ctx, req: dict, reader: Reader, page: Page) -> dict:
         result["Items"] = page.items
     if page.last is not None:
         result["LastEvaluatedKey"] = reader.last_key(page.last)
-    meter = capacity.Meter(req.get("ReturnConsumedCapacity"), "read")
-    if meter.mode is not None:
-        units = capacity.read_units(page.size, bool(req.get("ConsistentRead")))
-        if reader.index is None:
-            meter.add(reader.table, units)
-        else:
-            meter.add(reader.table, 0.0, {reader.index: units})
-        result["ConsumedCapacity"] = meter.report(reader.table.name)
+    consumed = read_capacity(req, reader, page.size)
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
     return result
+
+
+def read_capacity(req: dict, reader: Reader, size: int) -> dict | None:
+    """The ConsumedCapacity of reading ``size`` bytes of the table or index (None unless asked)."""
+    meter = capacity.Meter(req.get("ReturnConsumedCapacity"), "read")
+    if meter.mode is None:
+        return None
+    units = capacity.read_units(size, bool(req.get("ConsistentRead")))
+    if reader.index is None:
+        meter.add(reader.table, units)
+    else:
+        meter.add(reader.table, 0.0, {reader.index: units})
+    return meter.report(reader.table.name)
 
 
 # --- Query ----------------------------------------------------------------------------------

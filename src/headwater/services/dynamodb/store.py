@@ -94,6 +94,17 @@ MIGRATIONS = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        # A stream's key schema outlives its table (streams stay readable for 24 hours
+        # after DeleteTable); start_seq is where its shard starts, trimmed_seq the last
+        # record the 24-hour retention removed.
+        "0002_dynamodb_stream_shards",
+        """
+        ALTER TABLE streams ADD COLUMN key_schema TEXT;
+        ALTER TABLE streams ADD COLUMN start_seq INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE streams ADD COLUMN trimmed_seq INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 #: The identity DynamoDB puts on stream records of deletions it made itself (TTL).
@@ -408,11 +419,18 @@ def scan_rows(
 # --- streams ---------------------------------------------------------------------------
 
 
+def last_record_seq(db: sqlite3.Connection) -> int:
+    """The ``seq`` of the latest stream record ever written, of any stream (0 if none)."""
+    row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'stream_records'").fetchone()
+    return row[0] if row else 0
+
+
 def add_stream(db: sqlite3.Connection, table: Table, arn: str, label: str, view_type: str, shard_id: str, now: float):
     db.execute(
-        "INSERT INTO streams (arn, table_id, account, region, table_name, label, view_type, shard_id, created)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (arn, table.id, table.account, table.region, table.name, label, view_type, shard_id, now),
+        "INSERT INTO streams (arn, table_id, account, region, table_name, label, view_type, shard_id, created,"
+        " key_schema, start_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (arn, table.id, table.account, table.region, table.name, label, view_type, shard_id, now,
+         json.dumps(table.description["KeySchema"]), last_record_seq(db) + 1),
     )
 
 

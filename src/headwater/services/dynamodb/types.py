@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterable
 
 from headwater.errors import ServiceError
+from headwater.services.dynamodb.errors import INVALID
+from headwater.services.dynamodb.errors import validation as invalid
 
-INVALID = "One or more parameter values were invalid: "
 MAX_DIGITS = 38
 MAX_EXPONENT = 125
 MIN_EXPONENT = -130
@@ -42,28 +43,37 @@ NESTING_TOO_DEEP = (
 )
 
 
-def invalid(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
-
-
 # --- numbers ---------------------------------------------------------------------------
 
 def _split_number(text: str) -> tuple[bool, str, int]:
     """(negative, significant digits without leading/trailing zeros, exponent of the last digit).
 
     Zero is ``(False, "", 0)``. Raises the AWS error for text that is not a number.
+    Plain notation is split with string methods; only an exponent needs the regex.
     """
+    negative = text.startswith("-")
+    whole, _, fraction = (text[1:] if negative or text.startswith("+") else text).partition(".")
+    mantissa = whole + fraction
+    if not (mantissa.isdigit() and mantissa.isascii()):
+        return _split_scientific(text)
+    return _significant(negative, mantissa, len(fraction), 0)
+
+
+def _split_scientific(text: str) -> tuple[bool, str, int]:
     match = _NUMBER.fullmatch(text) if text else None
     if match is None or not (match.group(2) or match.group(3)):
         raise invalid(f"{NOT_A_NUMBER}: {text}" if text else NOT_A_NUMBER)
     sign, whole, fraction, exponent = match.groups()
     fraction = fraction or ""
-    digits = (whole + fraction).lstrip("0")
+    return _significant(sign == "-", whole + fraction, len(fraction), int(exponent or 0))
+
+
+def _significant(negative: bool, mantissa: str, fraction_digits: int, exponent: int) -> tuple[bool, str, int]:
+    digits = mantissa.lstrip("0")
     if not digits:
         return False, "", 0
     stripped = digits.rstrip("0")
-    scale = int(exponent or 0) - len(fraction) + (len(digits) - len(stripped))
-    return sign == "-", stripped, scale
+    return negative, stripped, exponent - fraction_digits + len(digits) - len(stripped)
 
 
 def _check_range(digits: str, scale: int) -> None:
@@ -164,10 +174,13 @@ def _canonical(kind: str, content, depth: int):
 
 
 def _validate(av: dict, depth: int) -> dict:
+    if depth > MAX_NESTING and av:
+        raise invalid(NESTING_TOO_DEEP)
+    if len(av) == 1:
+        (kind, content), = av.items()
+        return {kind: _canonical(kind, content, depth)}
     if not av:
         raise invalid("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
-    if depth > MAX_NESTING:
-        raise invalid(NESTING_TOO_DEEP)
     canonical = {kind: _canonical(kind, content, depth) for kind, content in av.items()}
     if len(canonical) > 1:
         raise invalid(
@@ -210,40 +223,48 @@ def number_size(text: str) -> int:
         return 1
     highest = scale + len(digits) - 1
     pairs = highest // 2 - scale // 2 + 1
-    return 1 + pairs + (1 if negative else 0)
+    return 1 + pairs + negative
+
+
+def name_size(text: str) -> int:
+    """UTF-8 bytes of a name or string (ASCII text is one byte a character; the size of
+    several strings is the size of the string they make together)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _list_size(members: list) -> int:
+    return 3 + sum(map(value_size, members)) + len(members)
+
+
+def _map_size(members: dict) -> int:
+    return 3 + name_size("".join(members)) + sum(map(value_size, members.values())) + len(members)
+
+
+def _one(_) -> int:
+    return 1
+
+
+_SIZES = {
+    "S": name_size, "N": number_size, "B": len, "BOOL": _one, "NULL": _one,
+    "SS": lambda members: name_size("".join(members)),
+    "NS": lambda members: sum(map(number_size, members)),
+    "BS": lambda members: sum(map(len, members)),
+    "L": _list_size, "M": _map_size,
+}
 
 
 def value_size(av: dict) -> int:
     """Bytes of an attribute value (without its name)."""
     (kind, content), = av.items()
-    if kind == "S":
-        return len(content.encode("utf-8", "surrogatepass"))
-    if kind == "N":
-        return number_size(content)
-    if kind == "B":
-        return len(content)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(member.encode("utf-8", "surrogatepass")) for member in content)
-    if kind == "NS":
-        return sum(number_size(member) for member in content)
-    if kind == "BS":
-        return sum(len(member) for member in content)
-    if kind == "L":
-        return 3 + sum(value_size(member) + 1 for member in content)
-    if kind == "M":
-        return 3 + sum(name_size(name) + value_size(member) + 1 for name, member in content.items())
-    raise ValueError(f"not an AttributeValue: {av!r}")
-
-
-def name_size(name: str) -> int:
-    return len(name.encode("utf-8", "surrogatepass"))
+    size = _SIZES.get(kind)
+    if size is None:
+        raise ValueError(f"not an AttributeValue: {av!r}")
+    return size(content)
 
 
 def item_size(item: dict) -> int:
     """Bytes of an item: the sum of its attribute names and values."""
-    return sum(name_size(name) + value_size(av) for name, av in item.items())
+    return name_size("".join(item)) + sum(map(value_size, item.values()))
 
 
 # --- ordering and equality -------------------------------------------------------------

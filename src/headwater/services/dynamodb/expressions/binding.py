@@ -40,10 +40,6 @@ class Binding:
         return value
 
 
-def kind_of(av: dict) -> str:
-    return next(iter(av))
-
-
 def show_value(av: dict) -> str:
     """An AttributeValue as AWS prints it in BETWEEN messages: ``{N:1}``."""
     (kind, content), = av.items()

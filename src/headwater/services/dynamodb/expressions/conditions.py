@@ -12,23 +12,17 @@ import operator
 from collections.abc import Callable
 
 from headwater.services.dynamodb import types
-from headwater.services.dynamodb.expressions.binding import Binding, kind_of, show_value
-from headwater.services.dynamodb.expressions.lexer import ExpressionError
+from headwater.services.dynamodb.expressions import syntax
+from headwater.services.dynamodb.expressions.binding import Binding, show_value
+from headwater.services.dynamodb.expressions.lexer import (
+    ExpressionError,
+    operand_count_error,
+    operand_type_error,
+    path_required_error,
+)
 from headwater.services.dynamodb.expressions.parser import CONDITION_FUNCTIONS
 from headwater.services.dynamodb.expressions.paths import get_path
-from headwater.services.dynamodb.expressions.syntax import (
-    And,
-    Between,
-    Call,
-    Comparison,
-    In,
-    Not,
-    Or,
-    Path,
-    Value,
-    show_path,
-    unwrap,
-)
+from headwater.services.dynamodb.expressions.syntax import show_path, unwrap
 
 Operand = Callable[[dict], "dict | None"]
 Predicate = Callable[[dict], bool]
@@ -143,26 +137,26 @@ class _Compiler:
     def condition(self, node) -> Predicate:
         node = unwrap(node)
         kind = type(node)
-        if kind is And:
+        if kind is syntax.And:
             left, right = self.condition(node.left), self.condition(node.right)
             return lambda item: left(item) and right(item)
-        if kind is Or:
+        if kind is syntax.Or:
             left, right = self.condition(node.left), self.condition(node.right)
             return lambda item: left(item) or right(item)
-        if kind is Not:
+        if kind is syntax.Not:
             inner = self.condition(node.operand)
             return lambda item: not inner(item)
-        if kind is Comparison:
+        if kind is syntax.Comparison:
             left, right = self.operand(node.left), self.operand(node.right)
             self.check_distinct(node.op, node.left, node.right)
             return comparison(node.op, left, right)
-        if kind is Between:
+        if kind is syntax.Between:
             return self.between(node)
-        if kind is In:
+        if kind is syntax.In:
             return self.membership(node)
         return self.function(node)
 
-    def membership(self, node: In) -> Predicate:
+    def membership(self, node: syntax.In) -> Predicate:
         value = self.operand(node.operand)
         candidates = [self.operand(candidate) for candidate in node.candidates]
 
@@ -171,14 +165,14 @@ class _Compiler:
             return found is not None and any(equals(found, candidate(item)) for candidate in candidates)
         return is_in
 
-    def between(self, node: Between) -> Predicate:
+    def between(self, node: syntax.Between) -> Predicate:
         value, low, high = self.operand(node.operand), self.operand(node.low), self.operand(node.high)
         bounds = unwrap(node.low), unwrap(node.high)
-        if all(type(bound) is Value for bound in bounds):
+        if all(type(bound) is syntax.Value for bound in bounds):
             lower, upper = (self.binding.values[bound.name] for bound in bounds)
             shown = f"lower bound operand: AttributeValue: {show_value(lower)}, " \
                     f"upper bound operand: AttributeValue: {show_value(upper)}"
-            if kind_of(lower) != kind_of(upper):
+            if types.kind_of(lower) != types.kind_of(upper):
                 raise ExpressionError(
                     f"The BETWEEN operator requires same data type for lower and upper bounds; {shown}")
             order = types.compare(lower, upper)
@@ -190,28 +184,26 @@ class _Compiler:
     def operand(self, node) -> Operand:
         node = unwrap(node)
         kind = type(node)
-        if kind is Path:
+        if kind is syntax.Path:
             path = self.binding.path(node)
             self.paths.append(path)
             return path_reader(path)
-        if kind is Value:
+        if kind is syntax.Value:
             return constant(self.binding.value(node))
         inner = self.call_operands(node)[0]  # size(), the only function usable as an operand
         return lambda item: size_of(inner(item))
 
-    def call_operands(self, node: Call) -> list[Operand]:
+    def call_operands(self, node: syntax.Call) -> list[Operand]:
         operands = [self.operand(arg) for arg in node.args]
         expected = CONDITION_FUNCTIONS[node.name]
         if len(node.args) != expected:
-            raise ExpressionError(
-                "Incorrect number of operands for operator or function; "
-                f"operator or function: {node.name}, number of operands: {len(node.args)}")
+            raise operand_count_error(node.name, len(node.args))
         if expected == 2:
             self.check_distinct(node.name, *node.args)
         self.check_types(node)
         return operands
 
-    def function(self, node: Call) -> Predicate:
+    def function(self, node: syntax.Call) -> Predicate:
         operands = self.call_operands(node)
         first = operands[0]
         if node.name == "attribute_exists":
@@ -228,27 +220,27 @@ class _Compiler:
 
     def static_type(self, node) -> str | None:
         node = unwrap(node)
-        if type(node) is Value:
-            return kind_of(self.binding.values[node.name])
-        if type(node) is Call:
+        if type(node) is syntax.Value:
+            return types.kind_of(self.binding.values[node.name])
+        if type(node) is syntax.Call:
             return "N"
         return None
 
-    def check_types(self, node: Call) -> None:
+    def check_types(self, node: syntax.Call) -> None:
         name, args = node.name, node.args
-        if name in ("attribute_exists", "attribute_not_exists") and type(unwrap(args[0])) is not Path:
-            raise ExpressionError(f"Operator or function requires a document path; operator or function: {name}")
+        if name in ("attribute_exists", "attribute_not_exists") and type(unwrap(args[0])) is not syntax.Path:
+            raise path_required_error(name)
         if name == "begins_with":
             for arg in args:
                 self.require_type(name, arg, ("S", "B"))
         elif name == "size":
             kind = self.static_type(args[0])
             if kind in ("N", "BOOL", "NULL"):
-                self.wrong_type(name, kind)
+                raise operand_type_error(name, kind)
         elif name == "attribute_type":
             kind = self.static_type(args[1])
             if kind != "S":
-                self.wrong_type(name, kind or "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
+                raise operand_type_error(name, kind or "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
             wanted = self.binding.values[unwrap(args[1]).name]["S"]
             if wanted not in ATTRIBUTE_TYPES:
                 raise ExpressionError(
@@ -257,16 +249,11 @@ class _Compiler:
     def require_type(self, name: str, node, allowed: tuple) -> None:
         kind = self.static_type(node)
         if kind is not None and kind not in allowed:
-            self.wrong_type(name, kind)
-
-    @staticmethod
-    def wrong_type(name: str, kind: str) -> None:
-        raise ExpressionError(
-            f"Incorrect operand type for operator or function; operator or function: {name}, operand type: {kind}")
+            raise operand_type_error(name, kind)
 
     def check_distinct(self, name: str, first, second) -> None:
         first, second = unwrap(first), unwrap(second)
-        if type(first) is Path and type(second) is Path:
+        if type(first) is syntax.Path and type(second) is syntax.Path:
             path = self.binding.path(first)
             if path == self.binding.path(second):
                 raise ExpressionError(

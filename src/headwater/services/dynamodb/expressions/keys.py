@@ -9,27 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from headwater.errors import ServiceError
-from headwater.services.dynamodb.expressions.binding import Binding, kind_of
-from headwater.services.dynamodb.expressions.syntax import (
-    And,
-    Between,
-    Call,
-    Comparison,
-    In,
-    Not,
-    Or,
-    Path,
-    Value,
-    unwrap,
-)
+from headwater.services.dynamodb.errors import validation as key_error
+from headwater.services.dynamodb.expressions import syntax
+from headwater.services.dynamodb.expressions.binding import Binding
+from headwater.services.dynamodb.types import kind_of
 
 RANGE_OPERATORS = ("=", "<", "<=", ">", ">=", "BETWEEN", "begins_with")
 _FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-
-
-def key_error(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
+_NOT_KEY_OPERATORS = {syntax.Or: "OR", syntax.Not: "NOT", syntax.In: "IN"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,31 +57,31 @@ def build_key_condition(conditions: dict, key_schema: list[dict], attribute_type
 def key_conditions_of(tree, binding: Binding) -> dict:
     """The expression's conditions per attribute, or DynamoDB's error for a wrong shape."""
     conditions: dict = {}
-    _collect(unwrap(tree), binding, conditions)
+    _collect(syntax.unwrap(tree), binding, conditions)
     return conditions
 
 
 def _collect(node, binding: Binding, conditions: dict) -> None:
     kind = type(node)
-    if kind in (Or, Not, In) or (kind is Comparison and node.op == "<>"):
-        name = {Or: "OR", Not: "NOT", In: "IN"}.get(kind, "<>")
+    if kind in _NOT_KEY_OPERATORS or (kind is syntax.Comparison and node.op == "<>"):
+        name = _NOT_KEY_OPERATORS.get(kind, "<>")
         raise key_error(f"Invalid operator used in KeyConditionExpression: {name}")
-    if kind is And:
-        _collect(unwrap(node.left), binding, conditions)
-        _collect(unwrap(node.right), binding, conditions)
+    if kind is syntax.And:
+        _collect(syntax.unwrap(node.left), binding, conditions)
+        _collect(syntax.unwrap(node.right), binding, conditions)
         return
-    if kind is Call and node.name == "size":
+    if kind is syntax.Call and node.name == "size":
         raise key_error("KeyConditionExpressions cannot contain nested operations")
-    if kind is Call and node.name != "begins_with":
+    if kind is syntax.Call and node.name != "begins_with":
         raise key_error(f"Invalid operator used in KeyConditionExpression: {node.name}")
-    if kind is Comparison:
+    if kind is syntax.Comparison:
         operator, args = node.op, (node.left, node.right)
-    elif kind is Between:
+    elif kind is syntax.Between:
         operator, args = "BETWEEN", (node.operand, node.low, node.high)
     else:
         operator, args = "begins_with", node.args
-    args = [unwrap(arg) for arg in args]
-    if operator in ("BETWEEN", "begins_with") and type(args[0]) is not Path:
+    args = [syntax.unwrap(arg) for arg in args]
+    if operator in ("BETWEEN", "begins_with") and type(args[0]) is not syntax.Path:
         raise key_error(f"Invalid condition in KeyConditionExpression: {operator} operator must have the "
                         "key attribute as its first operand")
     name, position = _key_attribute(args, binding)
@@ -102,19 +89,19 @@ def _collect(node, binding: Binding, conditions: dict) -> None:
         raise key_error("KeyConditionExpressions must only contain one condition per key")
     if position:
         operator = _FLIPPED[operator]
-    conditions[name] = (operator, [binding.values[arg.name] for arg in args if type(arg) is Value])
+    conditions[name] = (operator, [binding.values[arg.name] for arg in args if type(arg) is syntax.Value])
 
 
 def _key_attribute(args: list, binding: Binding) -> tuple[str, int]:
     name, position = None, 0
     for index, arg in enumerate(args):
-        if type(arg) is Path:
+        if type(arg) is syntax.Path:
             if name is not None:
                 raise key_error("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")
             if len(arg.elements) > 1:
                 raise key_error("KeyConditionExpressions cannot have conditions on nested attributes")
             name, position = binding.path(arg)[0], index
-        elif type(arg) is Call:
+        elif type(arg) is syntax.Call:
             raise key_error("KeyConditionExpressions cannot contain nested operations")
     if name is None:
         raise key_error("Invalid condition in KeyConditionExpression: No key attribute specified")

@@ -7,10 +7,10 @@ AttributeUpdates an ``Update``; AttributesToGet a ``Projection``; KeyConditions 
 
 from __future__ import annotations
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb import types
+from headwater.services.dynamodb.errors import INVALID
+from headwater.services.dynamodb.errors import validation as invalid
 from headwater.services.dynamodb.expressions import conditions as ops
-from headwater.services.dynamodb.expressions.binding import kind_of
 from headwater.services.dynamodb.expressions.conditions import Condition
 from headwater.services.dynamodb.expressions.keys import (
     KeyCondition,
@@ -20,12 +20,11 @@ from headwater.services.dynamodb.expressions.projections import Projection
 from headwater.services.dynamodb.expressions.updates import (
     Step,
     Update,
+    add_value,
     delete_value,
-    failure,
-    union,
 )
+from headwater.services.dynamodb.types import kind_of
 
-INVALID = "One or more parameter values were invalid: "
 TYPE_MISMATCH = "Type mismatch for attribute to update"
 _ARGUMENTS = {"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "CONTAINS": 1, "NOT_CONTAINS": 1,
               "BEGINS_WITH": 1, "NULL": 0, "NOT_NULL": 0, "BETWEEN": 2}
@@ -33,10 +32,6 @@ _ALLOWED_TYPES = {"LE": "SNB", "LT": "SNB", "GE": "SNB", "GT": "SNB", "IN": "SNB
                   "CONTAINS": "SNB", "NOT_CONTAINS": "SNB", "BEGINS_WITH": "SB"}
 _KEY_OPERATORS = {"EQ": "=", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">", "BEGINS_WITH": "begins_with",
                   "BETWEEN": "BETWEEN"}
-
-
-def invalid(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
 
 
 # --- conditions --------------------------------------------------------------------------
@@ -69,11 +64,11 @@ def _predicate(name: str, operator: str, values: list):
     return lambda item: ops.between(read(item), values[0], values[1])
 
 
-def _check_arguments(operator: str, values: list, count_message: str) -> list:
+def _check_arguments(operator: str, values: list, count_message: str | None = None) -> list:
     values = [types.validate_value(value) for value in values]
     expected = _ARGUMENTS.get(operator)
     if (expected is not None and len(values) != expected) or (operator == "IN" and not values):
-        raise invalid(count_message)
+        raise invalid(count_message or f"{INVALID}Invalid number of argument(s) for the {operator} ComparisonOperator")
     if values and any(kind_of(value) != kind_of(values[0]) for value in values):
         raise invalid(INVALID + "AttributeValues inside AttributeValueList must be of same type")
     allowed = _ALLOWED_TYPES.get(operator)
@@ -83,6 +78,12 @@ def _check_arguments(operator: str, values: list, count_message: str) -> list:
     if operator == "BETWEEN" and types.compare(values[0], values[1]) == 1:
         raise invalid("The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
     return values
+
+
+def _compared(entry: dict, count_message: str | None = None) -> tuple[str, list]:
+    """A QueryFilter, ScanFilter or KeyConditions entry: its operator and checked values."""
+    operator = entry["ComparisonOperator"]
+    return operator, _check_arguments(operator, entry.get("AttributeValueList", []), count_message)
 
 
 def _combine(predicates: list, conditional_operator: str | None):
@@ -103,9 +104,7 @@ def _expected_predicate(name: str, expected: dict):
             raise invalid(f"{INVALID}Value or AttributeValueList must be used with ComparisonOperator: "
                           f"{operator} for Attribute: {name}")
         values = expected["AttributeValueList"] if has_list else [expected["Value"]] if has_value else []
-        values = _check_arguments(operator, values, f"{INVALID}Invalid number of argument(s) for the {operator} "
-                                                    "ComparisonOperator")
-        return _predicate(name, operator, values)
+        return _predicate(name, operator, _check_arguments(operator, values))
     if has_list:
         raise invalid(f"{INVALID}AttributeValueList can only be used with a ComparisonOperator for Attribute: {name}")
     exists = expected.get("Exists")
@@ -127,40 +126,11 @@ def legacy_condition(expected: dict, conditional_operator: str | None = None) ->
 
 def legacy_filter(filters: dict, conditional_operator: str | None = None) -> Condition:
     """``QueryFilter`` or ``ScanFilter`` (with ``ConditionalOperator``) as a condition."""
-    predicates = []
-    for name, entry in filters.items():
-        operator = entry["ComparisonOperator"]
-        values = _check_arguments(operator, entry.get("AttributeValueList", []),
-                                  f"{INVALID}Invalid number of argument(s) for the {operator} ComparisonOperator")
-        predicates.append(_predicate(name, operator, values))
+    predicates = [_predicate(name, *_compared(entry)) for name, entry in filters.items()]
     return Condition(_combine(predicates, conditional_operator), [(name,) for name in filters])
 
 
 # --- updates -----------------------------------------------------------------------------
-
-def _legacy_add(value: dict):
-    kind = kind_of(value)
-
-    def add(existing: dict | None) -> dict:
-        if existing is None:
-            return value
-        if kind not in existing:
-            raise failure(TYPE_MISMATCH)
-        if kind == "N":
-            return {"N": types.add(existing["N"], value["N"])}
-        if kind == "L":
-            return {"L": existing["L"] + value["L"]}
-        return {kind: union(kind, existing[kind], value[kind])}
-    return add
-
-
-def _legacy_delete(value: dict):
-    def delete(existing: dict | None) -> dict | None:
-        if existing is not None and kind_of(value) not in existing:
-            raise failure(TYPE_MISMATCH)
-        return delete_value(existing, value)
-    return delete
-
 
 def _legacy_step(name: str, update: dict) -> Step:
     action = update.get("Action", "PUT")
@@ -176,12 +146,12 @@ def _legacy_step(name: str, update: dict) -> Step:
     if action == "DELETE":
         if kind not in ("SS", "NS", "BS"):
             raise invalid(f"{INVALID}DELETE action with value is not supported for the type {kind}")
-        merge = _legacy_delete(value)
+        merge = delete_value
     else:
         if kind not in ("N", "SS", "NS", "BS", "L"):
             raise invalid(f"{INVALID}ADD action is not supported for the type {kind}")
-        merge = _legacy_add(value)
-    return Step(action, (name,), lambda item: merge(item.get(name)))
+        merge = add_value
+    return Step(action, (name,), lambda item: merge(item.get(name), value, TYPE_MISMATCH))
 
 
 def legacy_update(attribute_updates: dict) -> Update:
@@ -207,10 +177,8 @@ def legacy_key_condition(key_conditions: dict, key_schema: list[dict],
         raise invalid("Conditions can be of length 1 or 2 only")
     conditions = {}
     for name, entry in key_conditions.items():
-        operator = entry["ComparisonOperator"]
-        values = _check_arguments(operator, entry.get("AttributeValueList", []),
-                                  "The attempted filter operation is not supported for the provided filter "
-                                  "argument count")
+        operator, values = _compared(entry, "The attempted filter operation is not supported for the provided "
+                                            "filter argument count")
         if operator not in _KEY_OPERATORS:
             raise invalid("Attempted conditional constraint is not an indexable operation")
         conditions[name] = (_KEY_OPERATORS[operator], values)

@@ -1,4 +1,4 @@
-"""Tokens of DynamoDB's expression language, and its syntax-error wording.
+"""Tokens of DynamoDB's expression language, and the wording of its errors.
 
 DynamoDB reports a syntax error as ``Syntax error; token: "<tok>", near: "<text>"`` where
 ``near`` spans from the token before the offending one to the token after it (or to the
@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 
 from headwater.errors import ServiceError
+from headwater.services.dynamodb.errors import validation
 
 
 class Token(NamedTuple):
@@ -69,6 +70,19 @@ def syntax_error(text: str, tokens: list[Token], index: int) -> SyntaxProblem:
     return SyntaxProblem(f'Syntax error; token: "{token.text}", near: "{text[start:end]}"', index)
 
 
+def operand_type_error(name: str, kind: str, label: str = "operator or function") -> ExpressionError:
+    return ExpressionError(f"Incorrect operand type for operator or function; {label}: {name}, operand type: {kind}")
+
+
+def operand_count_error(name: str, count: int) -> ExpressionError:
+    return ExpressionError("Incorrect number of operands for operator or function; "
+                           f"operator or function: {name}, number of operands: {count}")
+
+
+def path_required_error(name: str) -> ExpressionError:
+    return ExpressionError(f"Operator or function requires a document path; operator or function: {name}")
+
+
 def invalid(kind: str, message: str) -> ServiceError:
     """AWS's ValidationException for a problem in the ``kind`` expression."""
-    return ServiceError("ValidationException", f"Invalid {kind}: {message}")
+    return validation(f"Invalid {kind}: {message}")

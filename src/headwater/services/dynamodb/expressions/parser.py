@@ -139,16 +139,36 @@ class _Parser:
             else:
                 return Path(tuple(elements))
 
+    def value(self) -> Value:
+        token = self.tokens[self.pos]
+        if token.kind != "value":
+            raise self.fail()
+        self.pos += 1
+        return Value(token.text)
+
+    def parenthesized(self, inner):
+        self.pos += 1  # (
+        node = inner()
+        self.expect(")")
+        return node
+
+    def leaf(self, argument, functions: dict, elsewhere: dict, here: str):
+        """A :value, a function call (its arguments read by ``argument``) or a path."""
+        token = self.peek()
+        if token.kind == "value":
+            return self.value()
+        if self.is_call():
+            self.check_function(token.text, functions, elsewhere, here)
+            return self.call(argument)
+        return self.path()
+
     def is_call(self) -> bool:
         return self.peek().kind == "name" and self.peek(1).kind == "op" and self.peek(1).text == "("
 
     def call(self, argument) -> Call:
         name = self.advance().text
         self.pos += 1  # (
-        args = [argument()]
-        while self.at(","):
-            self.pos += 1
-            args.append(argument())
+        args = self.values_list(argument)
         self.expect(")")
         self.operators += 1
         return Call(name, tuple(args))
@@ -172,23 +192,22 @@ class _Parser:
         if self.peek().kind != "eof":
             raise self.fail()
         if type(unwrap(tree)) is Call and unwrap(tree).name == "size":
-            self.note("misused", "The function is not allowed to be used this way in an expression; function: size")
+            self.note_misused("size")
         return tree
 
     def or_condition(self):
-        left = self.and_condition()
-        while self.at_keyword("OR"):
-            self.pos += 1
-            self.operators += 1
-            left = Or(left, self.and_condition())
-        return left
+        return self.junction("OR", Or, self.and_condition)
 
     def and_condition(self):
-        left = self.not_condition()
-        while self.at_keyword("AND"):
+        return self.junction("AND", And, self.not_condition)
+
+    def junction(self, keyword: str, node: type, operand):
+        """``operand (keyword operand)*``, grouped from the left."""
+        left = operand()
+        while self.at_keyword(keyword):
             self.pos += 1
             self.operators += 1
-            left = And(left, self.not_condition())
+            left = node(left, operand())
         return left
 
     def not_condition(self):
@@ -203,13 +222,9 @@ class _Parser:
             return self.comparison()
         start, problems, operators = self.pos, dict(self.problems), self.operators
         try:
-            self.pos += 1
-            inner = self.or_condition()
-            self.expect(")")
+            inner = self.parenthesized(self.or_condition)
             if not self.continues_comparison():
-                if type(inner) is Group:
-                    self.note("parens", "The expression has redundant parentheses;")
-                return Group(inner)
+                return self.group(inner)
             grouped_error = None
         except SyntaxProblem as error:
             grouped_error = error
@@ -257,7 +272,7 @@ class _Parser:
             return In(left, tuple(candidates))
         if type(left) is Call:
             if left.name == "size":
-                self.note("misused", "The function is not allowed to be used this way in an expression; function: size")
+                self.note_misused("size")
             return left
         raise self.fail()
 
@@ -265,27 +280,23 @@ class _Parser:
         for operand in operands:
             operand = unwrap(operand)
             if type(operand) is Call and operand.name != "size":
-                self.note("misused", "The function is not allowed to be used this way in an expression; "
-                                     f"function: {operand.name}")
+                self.note_misused(operand.name)
+
+    def note_misused(self, function: str) -> None:
+        self.note("misused", f"The function is not allowed to be used this way in an expression; function: {function}")
 
     def operand(self):
-        token = self.peek()
-        if token.kind == "op" and token.text == "(":
-            self.pos += 1
-            inner = self.operand()
-            self.expect(")")
-            if type(inner) is Group:
-                self.note("parens", "The expression has redundant parentheses;")
-            return Group(inner)
-        if token.kind == "value":
-            self.pos += 1
-            return Value(token.text)
-        if self.is_call():
-            self.check_function(token.text, CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, "in a condition expression")
-            call = self.call(self.operand)
-            self.check_operands(call.args)
-            return call
-        return self.path()
+        if self.at("("):
+            return self.group(self.parenthesized(self.operand))
+        node = self.leaf(self.operand, CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, "in a condition expression")
+        if type(node) is Call:
+            self.check_operands(node.args)
+        return node
+
+    def group(self, inner) -> Group:
+        if type(inner) is Group:
+            self.note("parens", "The expression has redundant parentheses;")
+        return Group(inner)
 
     # --- updates ---------------------------------------------------------------------
     def update(self):
@@ -312,11 +323,7 @@ class _Parser:
             return Action("SET", path, self.set_value())
         if section == "REMOVE":
             return Action("REMOVE", path)
-        token = self.peek()
-        if token.kind != "value":
-            raise self.fail()
-        self.pos += 1
-        return Action(section, path, Value(token.text))
+        return Action(section, path, self.value())
 
     def set_value(self):
         left = self.set_operand()
@@ -328,19 +335,9 @@ class _Parser:
         return left
 
     def set_operand(self):
-        token = self.peek()
-        if token.kind == "op" and token.text == "(":
-            self.pos += 1
-            inner = self.set_value()
-            self.expect(")")
-            return inner
-        if token.kind == "value":
-            self.pos += 1
-            return Value(token.text)
-        if self.is_call():
-            self.check_function(token.text, UPDATE_FUNCTIONS, CONDITION_FUNCTIONS, "in an update expression")
-            return self.call(self.set_operand)
-        return self.path()
+        if self.at("("):
+            return self.parenthesized(self.set_value)
+        return self.leaf(self.set_operand, UPDATE_FUNCTIONS, CONDITION_FUNCTIONS, "in an update expression")
 
     # --- projections -----------------------------------------------------------------
     def projection(self):

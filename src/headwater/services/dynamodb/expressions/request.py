@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb import types
+from headwater.services.dynamodb.errors import validation
 from headwater.services.dynamodb.expressions.binding import Binding
 from headwater.services.dynamodb.expressions.conditions import Condition, bind_condition
 from headwater.services.dynamodb.expressions.keys import (
@@ -31,16 +31,12 @@ _NAME_KEY = re.compile(r"#[0-9A-Za-z_]+", re.ASCII)
 _VALUE_KEY = re.compile(r":[0-9A-Za-z_]+", re.ASCII)
 
 
-def _error(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
-
-
 def _check_keys(member: str, mapping: dict, pattern: re.Pattern) -> None:
     if not mapping:
-        raise _error(f"{member} must not be empty")
+        raise validation(f"{member} must not be empty")
     for key in mapping:
         if not pattern.fullmatch(key):
-            raise _error(f'{member} contains invalid key: Syntax error; key: "{key}"')
+            raise validation(f'{member} contains invalid key: Syntax error; key: "{key}"')
 
 
 class Expressions:
@@ -87,7 +83,7 @@ class Expressions:
                                       ("ExpressionAttributeValues", self.values, self.binding.used_values)):
             unused = [key for key in mapping if key not in used]
             if unused:
-                raise _error(f"Value provided in {member} unused in expressions: keys: {{{', '.join(unused)}}}")
+                raise validation(f"Value provided in {member} unused in expressions: keys: {{{', '.join(unused)}}}")
 
 
 def _bound_tree(tree, binding: Binding):
@@ -119,14 +115,14 @@ def check_parameters(request: dict, operation: str) -> None:
             legacy = tuple(name for name in legacy if name != "KeyConditions")
         mixed = [name for name in legacy if request.get(name) is not None]
         if mixed:
-            raise _error("Can not use both expression and non-expression parameters in the same request: "
+            raise validation("Can not use both expression and non-expression parameters in the same request: "
                          f"Non-expression parameters: {{{', '.join(mixed)}}} "
                          f"Expression parameters: {{{', '.join(given)}}}")
     if request.get("ExpressionAttributeNames") is not None and not given:
-        raise _error("ExpressionAttributeNames can only be specified when using expressions")
+        raise validation("ExpressionAttributeNames can only be specified when using expressions")
     value_expressions = [name for name in expressions if name != "ProjectionExpression"]
     if value_expressions and request.get("ExpressionAttributeValues") is not None and not any(
             request.get(name) is not None for name in value_expressions):
         verb = "are" if len(value_expressions) > 1 else "is"
-        raise _error("ExpressionAttributeValues can only be specified when using expressions: "
+        raise validation("ExpressionAttributeValues can only be specified when using expressions: "
                      f"{' and '.join(value_expressions)} {verb} null")

@@ -7,74 +7,28 @@ Trees are immutable so that a parsed expression can be shared by every request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 
 
-@dataclass(frozen=True, slots=True)
-class Path:
-    elements: tuple
+def node_type(name: str, fields: str, doc: str | None = None) -> type:
+    """An immutable (frozen, slotted) dataclass with the space-separated ``fields``."""
+    made = make_dataclass(name, fields.split(), frozen=True, slots=True)
+    made.__module__ = __name__
+    made.__doc__ = doc or made.__doc__
+    return made
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    name: str
-    args: tuple
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """Parentheses; kept so that redundant ones can be refused."""
-
-    inner: object
-
-
-@dataclass(frozen=True, slots=True)
-class Arithmetic:
-    op: str
-    left: object
-    right: object
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    op: str
-    left: object
-    right: object
-
-
-@dataclass(frozen=True, slots=True)
-class Between:
-    operand: object
-    low: object
-    high: object
-
-
-@dataclass(frozen=True, slots=True)
-class In:
-    operand: object
-    candidates: tuple
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    left: object
-    right: object
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    left: object
-    right: object
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    operand: object
+Path = node_type("Path", "elements")
+Value = node_type("Value", "name")
+Call = node_type("Call", "name args")
+Group = node_type("Group", "inner", "Parentheses; kept so that redundant ones can be refused.")
+Arithmetic = node_type("Arithmetic", "op left right", "``+`` or ``-`` between SET operands.")
+Comparison = node_type("Comparison", "op left right", "``=``, ``<>``, ``<``, ``<=``, ``>`` or ``>=``.")
+Between = node_type("Between", "operand low high")
+In = node_type("In", "operand candidates")
+And = node_type("And", "left right")
+Or = node_type("Or", "left right")
+Not = node_type("Not", "operand")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from headwater.errors import ServiceError
 from headwater.services.dynamodb import types
-from headwater.services.dynamodb.expressions.binding import TYPE_NAMES, Binding, kind_of
-from headwater.services.dynamodb.expressions.lexer import ExpressionError
+from headwater.services.dynamodb.errors import validation
+from headwater.services.dynamodb.expressions.binding import TYPE_NAMES, Binding
+from headwater.services.dynamodb.expressions.lexer import (
+    operand_count_error,
+    operand_type_error,
+    path_required_error,
+)
 from headwater.services.dynamodb.expressions.parser import UPDATE_FUNCTIONS
 from headwater.services.dynamodb.expressions.paths import (
     check_overlaps,
@@ -33,10 +37,6 @@ MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does no
 WRONG_DATA_TYPE = "An operand in the update expression has an incorrect data type"
 INVALID_PATH = "The document path provided in the update expression is invalid for update"
 SET_KINDS = ("SS", "NS", "BS")
-
-
-def failure(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +103,21 @@ def _clone(av: dict) -> dict:
     return av
 
 
-def _parent(item: dict, path: tuple, cloned: set) -> dict:
-    """The (copied, mutable) container holding the last element of ``path``."""
-    name = path[0]
+def _slot(item: dict, path: tuple, cloned: set) -> tuple[list | dict, str | int]:
+    """The (copied, mutable) list or dict holding the last element of ``path``, and that element."""
+    name, last = path[0], path[-1]
+    if len(path) == 1:
+        return item, name
     if name not in cloned and name in item:
         item[name] = _clone(item[name])
         cloned.add(name)
     container = item.get(name)
     for element in path[1:-1]:
         container = _child(container, element)
-    last = path[-1]
-    if container is None or ("L" if type(last) is int else "M") not in container:
-        raise failure(INVALID_PATH)
-    return container
+    kind = "L" if type(last) is int else "M"
+    if container is None or kind not in container:
+        raise validation(INVALID_PATH)
+    return container[kind], last
 
 
 def _child(container: dict | None, element) -> dict | None:
@@ -129,56 +131,45 @@ def _child(container: dict | None, element) -> dict | None:
 
 
 def _write(item: dict, path: tuple, value: dict, cloned: set) -> None:
-    if len(path) == 1:
-        item[path[0]] = value
-        return
-    container = _parent(item, path, cloned)
-    last = path[-1]
-    if type(last) is int:
-        elements = container["L"]
-        if last < len(elements):
-            elements[last] = value
-        else:
-            elements.append(value)
+    members, last = _slot(item, path, cloned)
+    if type(members) is list and last >= len(members):
+        members.append(value)
     else:
-        container["M"][last] = value
+        members[last] = value
 
 
 def _remove(item: dict, path: tuple, cloned: set) -> None:
-    if len(path) == 1:
-        item.pop(path[0], None)
-        return
-    container = _parent(item, path, cloned)
-    last = path[-1]
-    if type(last) is int:
-        elements = container["L"]
-        if last < len(elements):
-            del elements[last]
-    else:
-        container["M"].pop(last, None)
+    members, last = _slot(item, path, cloned)
+    if type(members) is dict:
+        members.pop(last, None)
+    elif last < len(members):
+        del members[last]
 
 
 # --- computing values --------------------------------------------------------------------
 
-def add_value(existing: dict | None, value: dict) -> dict:
-    """ADD: a number is added, a set gains members; nothing there means the value itself."""
+def add_value(existing: dict | None, value: dict, mismatch: str = WRONG_DATA_TYPE) -> dict:
+    """ADD: a number is added, a set gains members, a list (AttributeUpdates only) is
+    extended; nothing there means the value itself. ``mismatch`` words a type mismatch."""
     if existing is None:
         return value
-    kind = kind_of(value)
+    kind = types.kind_of(value)
     if kind not in existing:
-        raise failure(WRONG_DATA_TYPE)
+        raise validation(mismatch)
     if kind == "N":
         return {"N": types.add(existing["N"], value["N"])}
-    return {kind: union(kind, existing[kind], value[kind])}
+    if kind == "L":
+        return {"L": existing["L"] + value["L"]}
+    return {kind: _union(kind, existing[kind], value[kind])}
 
 
-def delete_value(existing: dict | None, value: dict) -> dict | None:
+def delete_value(existing: dict | None, value: dict, mismatch: str = WRONG_DATA_TYPE) -> dict | None:
     """DELETE: the set without the given members; None when nothing is left."""
     if existing is None:
         return None
-    kind = kind_of(value)
+    kind = types.kind_of(value)
     if kind not in existing:
-        raise failure(WRONG_DATA_TYPE)
+        raise validation(mismatch)
     removed = set(map(_member_key(kind), value[kind]))
     left = [member for member in existing[kind] if _member_key(kind)(member) not in removed]
     return {kind: left} if left else None
@@ -188,7 +179,7 @@ def _member_key(kind: str):
     return types.number if kind == "NS" else (lambda member: member)
 
 
-def union(kind: str, current: list, extra: list) -> list:
+def _union(kind: str, current: list, extra: list) -> list:
     key = _member_key(kind)
     present = set(map(key, current))
     merged = list(current)
@@ -203,7 +194,7 @@ def _read_path(path: tuple):
     def read(item: dict) -> dict:
         value = get_path(item, path)
         if value is None:
-            raise failure(MISSING_ATTRIBUTE)
+            raise validation(MISSING_ATTRIBUTE)
         return value
     return read
 
@@ -216,7 +207,7 @@ def _list_append(first, second):
     def append(item: dict) -> dict:
         a, b = first(item), second(item)
         if "L" not in a or "L" not in b:
-            raise failure(WRONG_DATA_TYPE)
+            raise validation(WRONG_DATA_TYPE)
         return {"L": a["L"] + b["L"]}
     return append
 
@@ -227,7 +218,7 @@ def _arithmetic(op: str, left, right):
     def compute(item: dict) -> dict:
         a, b = left(item), right(item)
         if "N" not in a or "N" not in b:
-            raise failure(WRONG_DATA_TYPE)
+            raise validation(WRONG_DATA_TYPE)
         return {"N": combine(a["N"], b["N"])}
     return compute
 
@@ -237,12 +228,11 @@ def _arithmetic(op: str, left, right):
 def bind_update(actions: tuple, binding: Binding) -> Update:
     """Resolve names, then values, then check paths and operand types in DynamoDB's order."""
     paths = [binding.path(action.path) for action in actions]
-    for action in actions:
-        if action.value is not None:
-            _resolve_names(action.value, binding)
-    for action in actions:
-        if action.value is not None:
-            _resolve_values(action.value, binding)
+    for placeholder, resolve in ((Path, binding.path), (Value, binding.value)):
+        for action in actions:
+            for part in _walk(action.value):
+                if type(part) is placeholder:
+                    resolve(part)
     check_overlaps(paths)
     for action in actions:
         if action.kind in ("ADD", "DELETE"):
@@ -254,6 +244,7 @@ def bind_update(actions: tuple, binding: Binding) -> Update:
 
 
 def _walk(node):
+    """``node`` and every node under it (SET values: arithmetic and function calls)."""
     yield node
     if type(node) is Call:
         for arg in node.args:
@@ -263,24 +254,11 @@ def _walk(node):
         yield from _walk(node.right)
 
 
-def _resolve_names(node, binding: Binding) -> None:
-    for part in _walk(node):
-        if type(part) is Path:
-            binding.path(part)
-
-
-def _resolve_values(node, binding: Binding) -> None:
-    for part in _walk(node):
-        if type(part) is Value:
-            binding.value(part)
-
-
 def _check_add_delete(action: Action, binding: Binding) -> None:
-    kind = kind_of(binding.values[action.value.name])
+    kind = types.kind_of(binding.values[action.value.name])
     allowed = ("N",) + SET_KINDS if action.kind == "ADD" else SET_KINDS
     if kind not in allowed:
-        raise ExpressionError("Incorrect operand type for operator or function; "
-                              f"operator: {action.kind}, operand type: {TYPE_NAMES[kind]}")
+        raise operand_type_error(action.kind, TYPE_NAMES[kind], "operator")
 
 
 class _Compiler:
@@ -323,7 +301,7 @@ class _Compiler:
     def static_type(self, node) -> str | None:
         kind = type(node)
         if kind is Value:
-            return kind_of(self.binding.values[node.name])
+            return types.kind_of(self.binding.values[node.name])
         if kind is Arithmetic:
             return "N"
         if kind is Call:
@@ -334,15 +312,11 @@ class _Compiler:
     def require(self, name: str, node, wanted: str) -> None:
         kind = self.static_type(node)
         if kind is not None and kind != wanted:
-            raise ExpressionError("Incorrect operand type for operator or function; "
-                                  f"operator or function: {name}, operand type: {kind}")
+            raise operand_type_error(name, kind)
 
     def check_functions(self) -> None:
         for call in self.calls:
             if len(call.args) != UPDATE_FUNCTIONS[call.name]:
-                raise ExpressionError(
-                    "Incorrect number of operands for operator or function; "
-                    f"operator or function: {call.name}, number of operands: {len(call.args)}")
+                raise operand_count_error(call.name, len(call.args))
             if call.name == "if_not_exists" and type(call.args[0]) is not Path:
-                raise ExpressionError(
-                    f"Operator or function requires a document path; operator or function: {call.name}")
+                raise path_required_error(call.name)
