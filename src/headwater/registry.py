@@ -70,6 +70,9 @@ class Operation:
     read_only: bool
     #: False for the few operations AWS allows whatever the policies say (GetCallerIdentity).
     needs_permission: bool = True
+    #: True for handlers that may take long (streaming big bodies): they run in a worker
+    #: thread instead of on the event loop.
+    blocking: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Service:
         action: str | None = None,
         read_only: bool = False,
         needs_permission: bool = True,
+        blocking: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             if name in self.operations:
@@ -131,6 +135,7 @@ class Service:
                 resources=resource_builder(resources),
                 read_only=read_only,
                 needs_permission=needs_permission,
+                blocking=blocking,
             )
             return handler
 
