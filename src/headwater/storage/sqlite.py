@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -105,13 +106,27 @@ class Database:
             check_same_thread=False,  # only close() touches another thread's connection
         )
         conn.row_factory = sqlite3.Row
-        (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        mode = self._enable_wal(conn)
         if mode != "wal":
             conn.close()
             raise RuntimeError(f"{self.path}: SQLite cannot use WAL here (journal mode {mode!r})")
         conn.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
+
+    def _enable_wal(self, conn: sqlite3.Connection) -> str:
+        """Switch a connection to WAL. Switching a new database needs a moment with no other
+        connection in it, and SQLite does not wait for that moment: retry until the busy
+        timeout instead of failing when several openers race."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            except sqlite3.OperationalError:
+                mode = None
+            if mode == "wal" or time.monotonic() > deadline:
+                return mode
+            time.sleep(0.01)
 
     def _close_connections_of_finished_threads(self) -> None:
         for thread in [t for t in self._connections if not t.is_alive()]:
