@@ -44,3 +44,11 @@ def test_query_services_use_their_own_codes():
 def test_valid_input_and_s3_pass():
     validate.check(specs.operation("dynamodb", "DescribeTable"), {"TableName": "Orders"})
     validate.check(specs.operation("s3", "GetObject"), {})
+
+
+def test_recursive_shapes_are_checked_at_every_depth():
+    """AttributeValue contains itself: a too-long attribute name deep in a map is still found."""
+    deep = {"M": {"inner": {"L": [{"M": {"n" * 65536: {"S": "x"}}}]}}}
+    error = problems("dynamodb", "PutItem", {"TableName": "Orders", "Item": {"id": {"S": "1"}, "doc": deep}})
+    assert "at 'item.doc.member.m.inner.member.l.1.member.m.key' failed to satisfy constraint: " \
+           "Member must have length less than or equal to 65535" in error.message
