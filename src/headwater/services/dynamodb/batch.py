@@ -70,27 +70,25 @@ def batch_get_item(ctx, req: dict) -> dict:
 # --- BatchWriteItem -------------------------------------------------------------------------
 
 
-def _prepared_writes(ctx, request_items: dict) -> list[tuple]:
-    """(table, "put" | "delete", item or key) per request, checked."""
+def _prepared_writes(ctx, request_items: dict, wants_old: bool) -> list[writes.Write]:
+    """One checked, prepared (not yet committed) write per request, in request order."""
     if sum(len(requests) for requests in request_items.values()) > MAX_WRITES:
         raise errors.validation("Too many items requested for the BatchWriteItem call")
     prepared = []
     for name, requests in request_items.items():
         table = lookup.active_table(ctx, name)
-        keys = []
+        table_writes = []
         for request in requests:
             if ("PutRequest" in request) == ("DeleteRequest" in request):
                 raise errors.validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")
             if "PutRequest" in request:
                 item = types.validate_item(request["PutRequest"]["Item"])
-                keys.append(table.key_of_item(item))
-                if types.item_size(item) > writes.MAX_ITEM_BYTES:
-                    raise errors.item_too_large()
-                prepared.append((table, "put", item))
+                table_writes.append(writes.prepare_put(ctx.db, table, item, wants_old=wants_old))
             else:
-                keys.append(table.key_of(request["DeleteRequest"]["Key"]))
-                prepared.append((table, "delete", request["DeleteRequest"]["Key"]))
-        _check_unique(keys)
+                key = request["DeleteRequest"]["Key"]
+                table_writes.append(writes.prepare_delete(ctx.db, table, key, wants_old=wants_old))
+        _check_unique([write.key for write in table_writes])
+        prepared.extend(table_writes)
     return prepared
 
 
@@ -100,16 +98,12 @@ def batch_write_item(ctx, req: dict) -> dict:
     wants_metrics = req.get("ReturnItemCollectionMetrics") == "SIZE"
     wants_old = meter.mode is not None or wants_metrics
     now, metrics = ctx.clock.time(), {}
-    for table, kind, value in _prepared_writes(ctx, req["RequestItems"]):
-        if kind == "put":
-            write = writes.prepare_put(ctx.db, table, value, wants_old=wants_old)
-        else:
-            write = writes.prepare_delete(ctx.db, table, value, wants_old=wants_old)
+    for write in _prepared_writes(ctx, req["RequestItems"], wants_old):
         writes.commit(ctx.db, write, now)
         if meter.mode is not None:
-            meter.add(table, *write.units())
-        if wants_metrics and table.local_indexes:
-            metrics.setdefault(table.name, []).append(writes.item_collection_metrics(ctx.db, write))
+            meter.add(write.table, *write.units())
+        if wants_metrics and write.table.local_indexes:
+            metrics.setdefault(write.table.name, []).append(writes.item_collection_metrics(ctx.db, write))
     result = {"UnprocessedItems": {}}
     if meter.mode is not None:
         result["ConsumedCapacity"] = meter.reports()
