@@ -27,7 +27,6 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -43,7 +42,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.httpsession import URLLib3Session
 
 import peers
-from harness import CREDENTIALS, Measurement, Server, replay_with_wrk
+from harness import CREDENTIALS, Measurement, Server, replay_with_wrk, run_in_threads
 
 TABLE, SCAN_TABLE = "bench_items", "bench_scan"
 ITEM_BYTES = 200
@@ -231,28 +230,7 @@ def full_scan(client) -> tuple[int, int]:
 
 def run_scans(server: Server, clients: list, seconds: float, expected: int) -> Measurement:
     """Full scans from one thread per client for ``seconds``; each wrong total is a failure."""
-    counts, failures, lock = [0], [0], threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def scan_repeatedly(client):
-        done = failed = 0
-        while time.monotonic() < deadline:
-            try:
-                ok = full_scan(client)[0] == expected
-            except Exception:  # any failure counts; the run goes on
-                ok = False
-            done, failed = done + 1, failed + (not ok)
-        with lock:
-            counts[0] += done
-            failures[0] += failed
-
-    threads = [threading.Thread(target=scan_repeatedly, args=(client,)) for client in clients]
-    before, started = server.cpu_seconds(), time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 600)
-    return Measurement(counts[0], time.monotonic() - started, server.cpu_seconds() - before, failures[0])
+    return run_in_threads(server, clients, lambda client: full_scan(client)[0] == expected, seconds, join_grace=600)
 
 
 # -- one server ----------------------------------------------------------------------------

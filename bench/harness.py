@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,3 +169,32 @@ def replay_with_wrk(server: Server, request, *, seconds: float, threads: int, co
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     requests, duration_us, failures = (int(n) for n in line.split()[1:])
     return Measurement(requests, duration_us / 1e6, cpu, failures)
+
+
+def run_in_threads(server: "Server", clients: list, call, seconds: float, join_grace: float = 60) -> "Measurement":
+    """``call(client) -> bool`` repeated from one thread per client for ``seconds``.
+
+    Each call that returns False or raises counts as a failure; the run goes on.
+    """
+    counts, failures, lock = [0], [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def repeat(client):
+        done = failed = 0
+        while time.monotonic() < deadline:
+            try:
+                ok = call(client)
+            except Exception:  # any failure counts; the run goes on
+                ok = False
+            done, failed = done + 1, failed + (not ok)
+        with lock:
+            counts[0] += done
+            failures[0] += failed
+
+    threads = [threading.Thread(target=repeat, args=(client,)) for client in clients]
+    before, started = server.cpu_seconds(), time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + join_grace)
+    return Measurement(counts[0], time.monotonic() - started, server.cpu_seconds() - before, failures[0])

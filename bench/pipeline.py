@@ -17,15 +17,13 @@ import argparse
 import shutil
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from harness import CREDENTIALS, Measurement, Server, replay_with_wrk
+from harness import CREDENTIALS, Measurement, Server, replay_with_wrk, run_in_threads
 
 HERE = Path(__file__).resolve().parent
 
@@ -71,32 +69,12 @@ def run_wrk(server: Server, args, seconds: float, work_dir: Path) -> Measurement
 
 
 def run_boto3(server: Server, args, seconds: float, work_dir: Path) -> Measurement:
-    counts, failures, lock = [0], [0], threading.Lock()
     clients = [sts_client(server.endpoint) for _ in range(args.threads)]
     for client in clients:
         client.get_caller_identity()  # connect and load models outside the measurement
-    deadline = time.monotonic() + seconds
-
-    def call_repeatedly(client):
-        done = failed = 0
-        while time.monotonic() < deadline:
-            try:
-                ok = client.get_caller_identity()["ResponseMetadata"]["HTTPStatusCode"] == 200
-            except Exception:  # any failure counts; the run goes on
-                ok = False
-            done, failed = done + 1, failed + (not ok)
-        with lock:
-            counts[0] += done
-            failures[0] += failed
-
-    threads = [threading.Thread(target=call_repeatedly, args=(client,)) for client in clients]
-    before, started = server.cpu_seconds(), time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 60)
-    elapsed, cpu = time.monotonic() - started, server.cpu_seconds() - before
-    return Measurement(counts[0], elapsed, cpu, failures[0])
+    return run_in_threads(
+        server, clients, lambda client: client.get_caller_identity()["ResponseMetadata"]["HTTPStatusCode"] == 200,
+        seconds)
 
 
 CLIENTS = {"wrk": run_wrk, "boto3": run_boto3}
