@@ -56,7 +56,6 @@ def resource_builder(spec: str | Iterable[str] | ResourceBuilder) -> ResourceBui
         values = {**req, "region": ctx.region, "account": ctx.account}
         return [template.format_map(values) for template in templates]
 
-    build.templates = templates  # type: ignore[attr-defined]
     return build
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -103,11 +102,6 @@ class HttpRequest:
             return []
         return _split_pairs(self.body.read().decode("utf-8", "replace"))
 
-    @property
-    def url(self) -> str:
-        query = f"?{self.query_string}" if self.query_string else ""
-        return f"{self.scheme}://{self.host}{self.raw_path}{query}"
-
 
 @dataclass
 class HttpResponse:
@@ -118,7 +112,3 @@ class HttpResponse:
     def header(self, name: str) -> str | None:
         lname = name.lower()
         return next((v for k, v in self.headers if k.lower() == lname), None)
-
-
-def as_stream(data: bytes | IO[bytes]) -> IO[bytes]:
-    return io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data

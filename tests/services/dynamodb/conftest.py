@@ -69,3 +69,12 @@ def raised(call, *args, **kwargs) -> dict:
     with pytest.raises(ClientError) as caught:
         call(*args, **kwargs)
     return caught.value.response
+
+
+@pytest.fixture
+def accounts(ddb, make_table):
+    """Accounts keyed by id (S): alice 100, bob 20."""
+    name = make_table(("id", "S"))
+    for account, balance in (("alice", "100"), ("bob", "20")):
+        ddb.put_item(TableName=name, Item={"id": {"S": account}, "balance": {"N": balance}})
+    return name

@@ -6,15 +6,6 @@ import pytest
 from tests.services.dynamodb.conftest import error_of, raised
 
 
-@pytest.fixture
-def accounts(ddb, make_table):
-    """Accounts keyed by id (S): alice 100, bob 20."""
-    name = make_table(("id", "S"))
-    for account, balance in (("alice", "100"), ("bob", "20")):
-        ddb.put_item(TableName=name, Item={"id": {"S": account}, "balance": {"N": balance}})
-    return name
-
-
 def balances(ddb, table) -> dict:
     items = ddb.scan(TableName=table, ConsistentRead=True)["Items"]
     return {item["id"]["S"]: item.get("balance", {}).get("N") for item in items}

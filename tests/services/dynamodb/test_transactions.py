@@ -1,17 +1,7 @@
 """TransactWriteItems and TransactGetItems: all or nothing, cancellation reasons, tokens, conflicts."""
 
-import pytest
-
 from headwater.services.dynamodb.locks import IN_FLIGHT
 from tests.services.dynamodb.conftest import error_of, raised
-
-
-@pytest.fixture
-def accounts(ddb, make_table):
-    name = make_table(("id", "S"))
-    for account, balance in (("alice", "100"), ("bob", "20")):
-        ddb.put_item(TableName=name, Item={"id": {"S": account}, "balance": {"N": balance}})
-    return name
 
 
 def transfer(table, source, target, amount):
