@@ -14,6 +14,9 @@ DEFAULT_ACCOUNT = "000000000000"
 DEFAULT_REGION = "us-east-1"
 AUTH_MODES = ("verify", "off")
 FSYNC_MODES = ("full", "normal", "off")
+#: enforce: deny what the policies do not allow; soft: allow, but record what would be
+#: denied; off: no policy evaluation at all.
+IAM_MODES = ("enforce", "soft", "off")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -37,6 +40,13 @@ class Settings:
     create_delay_seconds: float = 0.0
     #: How often expired DynamoDB items (TTL) and stream records past retention are removed.
     ttl_sweep_seconds: float = 60.0
+    iam: str = "enforce"
+    #: The ``aws:SourceIp`` policies see; None for the client's real address.
+    source_ip: str | None = None
+    #: The ``aws:SecureTransport`` policies see (a loopback client speaks plain HTTP).
+    secure_transport: bool = False
+    #: Create the sample databases and tables on first start (``headwater up``).
+    samples: bool = False
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir)
@@ -44,6 +54,8 @@ class Settings:
             raise ValueError(f"auth must be one of {AUTH_MODES}, not {self.auth!r}")
         if self.fsync not in FSYNC_MODES:
             raise ValueError(f"fsync must be one of {FSYNC_MODES}, not {self.fsync!r}")
+        if self.iam not in IAM_MODES:
+            raise ValueError(f"iam must be one of {IAM_MODES}, not {self.iam!r}")
 
     @property
     def endpoint(self) -> str:

@@ -105,6 +105,11 @@ class Service:
     #: refers to; every other blob is swept at start.
     blob_references: Callable[[Any], Iterable[str]] | None = None
     periodic: list[Periodic] = field(default_factory=list)
+    #: Called with the running :class:`~headwater.http.app.Headwater` once every database
+    #: is open (start what the service runs beside the endpoint: SQL servers, key
+    #: resolvers), and before the databases close.
+    startup: Callable[[Any], None] | None = None
+    shutdown: Callable[[Any], None] | None = None
     operations: dict[str, Operation] = field(default_factory=dict)
 
     def __post_init__(self):

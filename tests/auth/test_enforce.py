@@ -24,15 +24,15 @@ def ctx(principal):
 
 
 def test_root_may_do_anything():
-    enforce.authorize(ctx(ROOT), service.operations["PutItem"], {"TableName": "Orders"})
+    enforce.Authorizer(None).authorize(ctx(ROOT), service.operations["PutItem"], {"TableName": "Orders"})
 
 
 def test_others_are_denied_naming_action_and_resource():
     with pytest.raises(ServiceError) as caught:
-        enforce.authorize(ctx(ALICE), service.operations["PutItem"], {"TableName": "Orders"})
+        enforce.Authorizer(None).authorize(ctx(ALICE), service.operations["PutItem"], {"TableName": "Orders"})
     assert caught.value.code == "AccessDeniedException"
     assert "perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Orders" in caught.value.message
 
 
 def test_operations_needing_no_permission_pass_for_anyone():
-    enforce.authorize(ctx(ALICE), service.operations["Whoami"], {})
+    enforce.Authorizer(None).authorize(ctx(ALICE), service.operations["Whoami"], {})

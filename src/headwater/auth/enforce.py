@@ -10,8 +10,14 @@ from __future__ import annotations
 from headwater.auth import errors
 
 
-def authorize(ctx, operation, params: dict) -> None:
-    if ctx.principal.is_root or not operation.needs_permission:
-        return
-    resources = operation.resources(ctx, params)
-    raise errors.access_denied(ctx.service, ctx.principal.arn, operation.action, resources[0])
+class Authorizer:
+    """Decides every request of one running endpoint (``app``: its databases, keys, settings)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def authorize(self, ctx, operation, params: dict) -> None:
+        if ctx.principal.is_root or not operation.needs_permission:
+            return
+        resources = operation.resources(ctx, params)
+        raise errors.access_denied(ctx.service, ctx.principal.arn, operation.action, resources[0])

@@ -41,6 +41,7 @@ class Headwater:
         self.blobs: BlobStore | None = None
         self._tasks: list[asyncio.Task] = []
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="headwater")
+        self.authorizer = enforce.Authorizer(self)
 
     # -- the pipeline ---------------------------------------------------------------
 
@@ -68,7 +69,7 @@ class Headwater:
                 principal=auth.principal, clock=self.clock, request_id=request_id,
                 settings=self.settings, request=request, blobs=self.blobs,
             )
-            enforce.authorize(ctx, operation, params)
+            self.authorizer.authorize(ctx, operation, params)
             result = await self._invoke(ctx, operation, params)
             return protocol.serialize_response(model, result, request_id)
         except ServiceError as error:
@@ -94,13 +95,15 @@ class Headwater:
 
     def _transact(self, ctx: RequestContext, operation: registry.Operation, params: dict, service) -> dict:
         """The handler inside one transaction of its service's database."""
-        database = self._database(service)
+        database = self.database(service)
         with database.transaction(write=not operation.read_only) as connection:
             ctx.db = connection
             return operation.handler(ctx, params) or {}
 
-    def _database(self, service: registry.Service):
+    def database(self, service: registry.Service | str):
         """The database a service works in: its own, or the one it shares (``Service.database``)."""
+        if isinstance(service, str):
+            service = registry.services()[service]
         owner = registry.storage_of(service)
         return self.stores.database(owner.name, owner.migrations)
 
@@ -136,6 +139,9 @@ class Headwater:
             if service.migrations:
                 self.stores.database(service.name, service.migrations)
         self._sweep_blobs()
+        for service in registry.services().values():
+            if service.startup:
+                service.startup(self)
         # Everything loaded so far (botocore models, caches) lives for the whole run:
         # keep the garbage collector from rescanning it on every collection.
         gc.freeze()
@@ -146,7 +152,7 @@ class Headwater:
         referenced: set[str] = set()
         for service in registry.services().values():
             if service.blob_references:
-                database = self._database(service)
+                database = self.database(service)
                 with database.transaction(write=False) as connection:
                     referenced.update(service.blob_references(connection))
         removed = self.blobs.sweep(referenced.__contains__)
@@ -155,7 +161,7 @@ class Headwater:
 
     def run_periodic(self, service: registry.Service, task: registry.Periodic) -> None:
         """One run of a service's background task, in one transaction of its database."""
-        database = self._database(service)
+        database = self.database(service)
         with database.transaction(write=True) as connection:
             task.run(SimpleNamespace(db=connection, clock=self.clock, settings=self.settings, blobs=self.blobs))
 
@@ -176,6 +182,12 @@ class Headwater:
     def shutdown(self) -> None:
         for task in self._tasks:
             task.cancel()
+        for service in registry.services().values():
+            if service.shutdown:
+                try:
+                    service.shutdown(self)
+                except Exception:
+                    log.exception("stopping %s failed", service.name)
         self.executor.shutdown(wait=True)
         self.stores.close_all()
 
