@@ -20,6 +20,7 @@ from headwater.config import (
     DEFAULT_PORT,
     DEFAULT_REGION,
     FSYNC_MODES,
+    IAM_MODES,
     Settings,
     default_data_dir,
 )
@@ -50,6 +51,11 @@ def server_options(command):
             help="full: every acknowledged write is on disk; normal/off trade that for speed.",
         ),
         click.option(
+            "--iam", type=click.Choice(IAM_MODES), default="enforce", show_default=True,
+            help="enforce: IAM policies decide every non-root request; soft: allow, but record "
+                 "what would be denied; off: no policy evaluation.",
+        ),
+        click.option(
             "--allow-remote", is_flag=True,
             help="Permit listening on a non-loopback address (anyone who reaches it gets in).",
         ),
@@ -61,8 +67,9 @@ def server_options(command):
     return command
 
 
-def _settings(host, port, data_dir, auth, fsync, allow_remote) -> Settings:
-    settings = Settings(host=host, port=port, data_dir=data_dir or default_data_dir(), auth=auth, fsync=fsync)
+def _settings(host, port, data_dir, auth, fsync, iam, allow_remote, **extra) -> Settings:
+    settings = Settings(host=host, port=port, data_dir=data_dir or default_data_dir(), auth=auth, fsync=fsync,
+                        iam=iam, **extra)
     if not settings.is_loopback:
         if not allow_remote:
             raise click.UsageError(f"--host {host} is not a loopback address; add --allow-remote to bind it")
@@ -104,16 +111,16 @@ def main():
 
 @main.command()
 @server_options
-def serve(host, port, data_dir, auth, fsync, allow_remote, log_level):
+def serve(log_level, **options):
     """Run the endpoint in the foreground."""
-    _serve(_settings(host, port, data_dir, auth, fsync, allow_remote), log_level)
+    _serve(_settings(**options), log_level)
 
 
 @main.command()
 @server_options
-def up(host, port, data_dir, auth, fsync, allow_remote, log_level):
-    """Serve, and print everything a newcomer needs to connect."""
-    settings = _settings(host, port, data_dir, auth, fsync, allow_remote)
+def up(log_level, **options):
+    """Serve with the sample data, and print everything a newcomer needs to connect."""
+    settings = _settings(**options, samples=True)
     click.echo(welcome(settings), err=True)
     _serve(settings, log_level)
 
