@@ -24,6 +24,7 @@ from headwater.config import (
     Settings,
     default_data_dir,
 )
+from headwater.services.iam import commands as iam_commands
 
 BOTO3_SNIPPET = """\
 import boto3
@@ -176,6 +177,9 @@ def reset(data_dir, yes):
         click.confirm(f"Delete everything under {target}?", abort=True)
     shutil.rmtree(target)
     click.echo(f"deleted {target}")
+
+
+main.add_command(iam_commands.iam)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,10 @@ def test_get_caller_identity_as_root(server):
         ("kinesis", "split_shard", {"StreamName": "s", "ShardToSplit": "shardId-0", "NewStartingHashKey": "1"}, "kinesis.SplitShard"),
         ("dynamodb", "list_backups", {}, "dynamodb.ListBackups"),
         ("sqs", "list_queues", {}, "sqs.ListQueues"),
-        ("iam", "list_users", {}, "iam.ListUsers"),
-        ("rds", "describe_db_instances", {}, "rds.DescribeDBInstances"),
+        ("iam", "get_account_password_policy", {}, "iam.GetAccountPasswordPolicy"),
+        ("rds", "describe_db_clusters", {}, "rds.DescribeDBClusters"),
         ("ec2", "describe_vpcs", {}, "ec2.DescribeVpcs"),
-        ("s3", "list_buckets", {}, "s3.ListBuckets"),
+        ("s3", "get_bucket_analytics_configuration", {"Bucket": "b", "Id": "a"}, "s3.GetBucketAnalyticsConfiguration"),
         ("logs", "describe_log_groups", {}, "logs.DescribeLogGroups"),
     ],
 )
