@@ -6,6 +6,8 @@ import json
 import logging
 import shutil
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,7 +26,10 @@ from headwater.config import (
     Settings,
     default_data_dir,
 )
+from headwater import samples
+from headwater.auth.commands import why_denied
 from headwater.services.iam import commands as iam_commands
+from headwater.sql.shell import sql_command
 
 BOTO3_SNIPPET = """\
 import boto3
@@ -92,16 +97,27 @@ def uvicorn_config(app, settings: Settings, log_level: str = "info"):
     )
 
 
-def _serve(settings: Settings, log_level: str) -> None:
+def _serve(settings: Settings, log_level: str, on_ready=None) -> None:
+    """Run until stopped; ``on_ready()`` runs once the endpoint accepts requests."""
     import uvicorn
 
     from headwater.http.app import create_app
 
     logging.basicConfig(stream=sys.stderr, level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     server = uvicorn.Server(uvicorn_config(create_app(settings), settings, log_level))
+    if on_ready:
+        threading.Thread(target=_when_started, args=(server, on_ready), daemon=True).start()
     server.run()
     if not server.started:
         sys.exit(1)
+
+
+def _when_started(server, callback, poll_seconds: float = 0.1) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(poll_seconds)
+    callback()
 
 
 @click.group()
@@ -123,7 +139,7 @@ def up(log_level, **options):
     """Serve with the sample data, and print everything a newcomer needs to connect."""
     settings = _settings(**options, samples=True)
     click.echo(welcome(settings), err=True)
-    _serve(settings, log_level)
+    _serve(settings, log_level, on_ready=lambda: click.echo(samples.connection_help(settings) + "\n", err=True))
 
 
 def welcome(settings: Settings) -> str:
@@ -180,6 +196,8 @@ def reset(data_dir, yes):
 
 
 main.add_command(iam_commands.iam)
+main.add_command(sql_command)
+main.add_command(why_denied)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Authorization before the handler: root passes, others are denied until IAM evaluates them."""
+"""The authorizer's fast paths: what never reaches the policy engine."""
 
 from types import SimpleNamespace
 
@@ -6,6 +6,7 @@ import pytest
 
 from headwater.auth import enforce
 from headwater.auth.keys import Principal
+from headwater.config import Settings
 from headwater.errors import ServiceError
 from headwater.registry import Service
 
@@ -19,20 +20,33 @@ service.operation("PutItem", resources="arn:aws:dynamodb:{region}:{account}:tabl
 service.operation("Whoami", resources="*", needs_permission=False)(lambda ctx, req: {})
 
 
+def authorizer(tmp_path, iam="enforce"):
+    return enforce.Authorizer(SimpleNamespace(settings=Settings(data_dir=tmp_path, iam=iam)))
+
+
 def ctx(principal):
     return SimpleNamespace(principal=principal, service="dynamodb", region="us-east-1", account=principal.account)
 
 
-def test_root_may_do_anything():
-    enforce.Authorizer(None).authorize(ctx(ROOT), service.operations["PutItem"], {"TableName": "Orders"})
+def test_root_may_do_anything_in_its_account(tmp_path):
+    authorizer(tmp_path).authorize(ctx(ROOT), service.operations["PutItem"], {"TableName": "Orders"})
 
 
-def test_others_are_denied_naming_action_and_resource():
-    with pytest.raises(ServiceError) as caught:
-        enforce.Authorizer(None).authorize(ctx(ALICE), service.operations["PutItem"], {"TableName": "Orders"})
-    assert caught.value.code == "AccessDeniedException"
-    assert "perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Orders" in caught.value.message
+def test_operations_needing_no_permission_pass_for_anyone(tmp_path):
+    authorizer(tmp_path).authorize(ctx(ALICE), service.operations["Whoami"], {})
 
 
-def test_operations_needing_no_permission_pass_for_anyone():
-    enforce.Authorizer(None).authorize(ctx(ALICE), service.operations["Whoami"], {})
+def test_iam_off_lets_everyone_through(tmp_path):
+    authorizer(tmp_path, iam="off").authorize(ctx(ALICE), service.operations["PutItem"], {"TableName": "Orders"})
+
+
+@pytest.mark.parametrize("code", ["NoSuchBucket", "AccessDenied"])
+def test_only_missing_keys_are_concealed(tmp_path, code):
+    error = ServiceError(code, "x", 404)
+    concealing = authorizer(tmp_path)
+    assert concealing.conceal_missing(SimpleNamespace(principal=ALICE, service="s3"), {"Bucket": "b"}, error) is error
+
+
+def test_missing_keys_stay_missing_for_root(tmp_path):
+    error = ServiceError("NoSuchKey", "The specified key does not exist.", 404)
+    assert authorizer(tmp_path).conceal_missing(SimpleNamespace(principal=ROOT, service="s3"), {}, error) is error

@@ -66,7 +66,18 @@ def test_access_denied_per_protocol(service, code, status):
                                  "arn:aws:dynamodb:us-east-1:000000000000:table/Orders")
     assert (error.code, error.status) == (code, status)
     if service in ("dynamodb", "iam", "sqs"):
+        action = "dynamodb:putitem" if service == "sqs" else "dynamodb:PutItem"  # SQS lower-cases it
         assert error.message == (
-            "User: arn:aws:iam::000000000000:user/alice is not authorized to perform: dynamodb:PutItem on "
+            f"User: arn:aws:iam::000000000000:user/alice is not authorized to perform: {action} on "
             "resource: arn:aws:dynamodb:us-east-1:000000000000:table/Orders because no identity-based policy "
-            "allows the dynamodb:PutItem action")
+            f"allows the {action} action")
+
+
+def test_access_denied_wordings():
+    arn, action, table = "arn:aws:iam::0:user/a", "dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:0:table/T"
+    explicit = errors.access_denied("dynamodb", arn, action, table, explicit=True, policy_type="resource-based")
+    assert explicit.message.endswith(f"{action} on resource: {table} with an explicit deny in a(n) resource-based policy")
+    boundary = errors.access_denied("dynamodb", arn, action, table, policy_type="permissions boundary")
+    assert boundary.message.endswith(f"because no permissions boundary policy allows the {action} action")
+    bare = errors.access_denied("sts", arn, "sts:AssumeRole", "arn:aws:iam::0:role/r", policy_type=None)
+    assert bare.message == f"User: {arn} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::0:role/r"

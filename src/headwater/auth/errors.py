@@ -161,13 +161,27 @@ def missing_authentication(service: str) -> ServiceError:
     return _answer(service, "missing")
 
 
-def access_denied(service: str, principal_arn: str, action: str, resource: str) -> ServiceError:
-    """AWS's implicit deny: no policy allows ``action`` on ``resource``."""
+def access_denied(service: str, principal_arn: str, action: str, resource: str, *, explicit: bool = False,
+                  policy_type: str | None = "identity-based") -> ServiceError:
+    """AWS's denial of ``action`` on ``resource`` (iam.md §4.6): an implicit deny ("because no
+    <type> policy allows ...") or an explicit one ("with an explicit deny in a(n) <type> policy");
+    no reason at all when ``policy_type`` is None (sts:AssumeRole). SQS lower-cases the action."""
     if service == "s3":
         return _s3("AccessDenied", "Access Denied")
-    return _answer(service, "access_denied", (
-        f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource} "
-        f"because no identity-based policy allows the {action} action"))
+    if family(service) == "sqs":
+        action = action.lower()
+    message = f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource}"
+    if policy_type is not None:
+        message += (f" with an explicit deny in a(n) {policy_type} policy" if explicit
+                    else f" because no {policy_type} policy allows the {action} action")
+    return _answer(service, "access_denied", message)
+
+
+def access_denied_plain(service: str, message: str) -> ServiceError:
+    """An access denial with AWS's fixed wording for a case (``Roles may not be assumed by root accounts.``)."""
+    if service == "s3":
+        return _s3("AccessDenied", message)
+    return _answer(service, "access_denied", message)
 
 
 # --- signatures ----------------------------------------------------------------

@@ -17,7 +17,7 @@ from headwater.config import DEFAULT_ACCOUNT
 ROOT_ACCESS_KEY = "test"
 ROOT_SECRET_KEY = "test"
 
-KINDS = ("root", "user", "assumed-role", "anonymous")
+KINDS = ("root", "user", "assumed-role", "federated", "anonymous")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,13 @@ class Principal:
     kind: str
     name: str
     session_token: str | None = None
+    #: For a role session: the ARN of the role (what ``aws:PrincipalArn`` names).
+    role_arn: str | None = None
+
+    @property
+    def is_temporary(self) -> bool:
+        """Signed with STS credentials (an ``ASIA`` key and its session token)."""
+        return self.session_token is not None
 
     @property
     def is_root(self) -> bool:

@@ -46,12 +46,25 @@ class Headwater:
     # -- the pipeline ---------------------------------------------------------------
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
-        """Serve one AWS request, from routing to the serialized answer."""
-        request_id = str(uuid.uuid4())
+        """Serve one AWS request, from routing to the serialized answer.
+
+        Two optional service hooks wrap the pipeline: ``preflight(app, request)`` may answer
+        a request before authentication (S3's CORS preflight), and
+        ``response_headers(app, request)`` adds headers to every answer (S3's CORS headers).
+        """
         service = routing.identify_service(request)
-        protocol = PROTOCOLS[specs.protocol(service)]
         hooks = self._hooks(service)
+        response = await self._serve(request, service, hooks)
+        if "response_headers" in hooks:
+            response.headers.extend(hooks["response_headers"](self, request))
+        return response
+
+    async def _serve(self, request: HttpRequest, service: str, hooks: dict) -> HttpResponse:
+        request_id = str(uuid.uuid4())
+        protocol = PROTOCOLS[specs.protocol(service)]
         try:
+            if "preflight" in hooks and (answer := hooks["preflight"](self, request)) is not None:
+                return answer
             auth = sigv4.authenticate(
                 request, service, self.keys, self.clock,
                 verify=self.settings.auth == "verify",
@@ -70,7 +83,11 @@ class Headwater:
                 settings=self.settings, request=request, blobs=self.blobs,
             )
             self.authorizer.authorize(ctx, operation, params)
-            result = await self._invoke(ctx, operation, params)
+            try:
+                result = await self._invoke(ctx, operation, params)
+            except ServiceError as error:
+                # What a caller may not see (S3: a missing key for one who may not list).
+                raise self.authorizer.conceal_missing(ctx, params, error) from None
             return protocol.serialize_response(model, result, request_id)
         except ServiceError as error:
             return protocol.serialize_error(specs.load(service), error, request_id, hooks)
@@ -189,6 +206,7 @@ class Headwater:
                 except Exception:
                     log.exception("stopping %s failed", service.name)
         self.executor.shutdown(wait=True)
+        self.authorizer.close()
         self.stores.close_all()
 
     async def __call__(self, scope, receive, send):
