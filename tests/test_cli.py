@@ -29,6 +29,7 @@ def wait_until_healthy(endpoint: str, process: subprocess.Popen, timeout: float 
 
 
 def test_up_prints_how_to_connect_and_serves(tmp_path):
+    """`up` answers only once the sample instances are available, then prints how to reach them."""
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -44,11 +45,19 @@ def test_up_prints_how_to_connect_and_serves(tmp_path):
         assert status.exit_code == 0
         assert f"running at {endpoint}" in status.output
         assert "sts" in status.output
+        rds = boto3.client("rds", endpoint_url=endpoint, aws_access_key_id="test",
+                           aws_secret_access_key="test", region_name="us-east-1")
+        instances = {i["DBInstanceIdentifier"]: i for i in rds.describe_db_instances()["DBInstances"]}
+        assert {name: i["DBInstanceStatus"] for name, i in instances.items()} == {"rentio": "available", "shop": "available"}
+        assert instances["rentio"]["Engine"] == "mysql" and instances["shop"]["Engine"] == "postgres"
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=15)
     assert endpoint in stderr
     assert 'aws_access_key_id="test"' in stderr
+    rentio_port = instances["rentio"]["Endpoint"]["Port"]
+    assert f"mysql+pymysql://root:adminpwrd@" in stderr and f":{rentio_port}/sakila" in stderr
+    assert "PGPASSWORD=adminpwrd psql" in stderr
     assert (tmp_path / "data").is_dir()
 
 
