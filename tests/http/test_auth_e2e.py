@@ -88,10 +88,12 @@ def test_auth_off_accepts_any_key_as_root(tmp_path):
 
 def test_presigned_url_passes_auth_and_a_tampered_one_does_not(server):
     s3 = server.client("s3")
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": "dir/a key ü.txt"}, ExpiresIn=60)
-    with pytest.raises(urllib.error.HTTPError) as good:
-        urllib.request.urlopen(url)
-    assert good.value.code == 501  # authenticated, routed to GetObject, not implemented yet
+    s3.create_bucket(Bucket="presigned-bucket")
+    s3.put_object(Bucket="presigned-bucket", Key="dir/a key ü.txt", Body=b"signed")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "presigned-bucket", "Key": "dir/a key ü.txt"},
+                                    ExpiresIn=60)
+    with urllib.request.urlopen(url) as good:
+        assert good.read() == b"signed"
     with pytest.raises(urllib.error.HTTPError) as tampered:
         urllib.request.urlopen(url.replace("a%20key", "b%20key"))
     assert tampered.value.code == 403

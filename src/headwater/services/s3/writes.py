@@ -1,0 +1,51 @@
+"""PutObject: a body streamed into a blob, then one short transaction for its metadata.
+
+The handler runs in a worker thread inside a deferred transaction: the bytes are written
+and synced with no database lock held, then ``claim_write`` takes the lock for the
+metadata. Whatever fails after the blob exists removes the blob again.
+"""
+
+from __future__ import annotations
+
+from headwater.services.s3 import attributes, conditions, content, errors, locks, service, store, versions
+from headwater.services.s3.lookup import OBJECT_ARN, bucket_of
+
+MAX_KEY_BYTES = 1024
+MAX_OBJECT_SIZE = 5 * 1024**3
+
+
+def check_key(key: str) -> None:
+    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+        raise errors.key_too_long()
+
+
+def checksum_record(received: content.Received) -> dict | None:
+    """The full-object checksum stored with a version (the first algorithm computed)."""
+    for algorithm, value in received.checksums.items():
+        return {"algorithm": algorithm, "value": value, "type": "FULL_OBJECT"}
+    return None
+
+
+@service.operation("PutObject", resources=OBJECT_ARN, read_only=True, blocking=True)
+def put_object(ctx, req: dict) -> dict:
+    key = req["Key"]
+    check_key(key)
+    attrs = attributes.from_request(req)
+    body = req.get("Body") or ctx.request.body
+    if body.size > MAX_OBJECT_SIZE:
+        raise errors.entity_too_large(body.size, MAX_OBJECT_SIZE)
+    received = content.receive(ctx.blobs, body, req, ctx.request.headers)
+    try:
+        store.claim_write(ctx.db)
+        bucket = bucket_of(ctx, req["Bucket"])
+        conditions.check_write(req, store.current_version(ctx.db, bucket["name"], key), key)
+        attrs.update(locks.initial(bucket, req, ctx.clock.time()))
+        attrs["Checksum"] = checksum_record(received)
+        version_id = versions.write(ctx, bucket, key, size=received.size, etag=received.etag, attrs=attrs,
+                                    segments=received.segments)
+    except BaseException:
+        ctx.blobs.delete(received.blob)
+        raise
+    result = {"ETag": received.etag, "VersionId": version_id, **attributes.write_members(attrs)}
+    result.update(attributes.checksum_members(attrs))
+    return result
