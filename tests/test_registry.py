@@ -18,7 +18,7 @@ def test_operation_is_in_the_model_and_declares_action_and_resources(operation):
     ctx = SimpleNamespace(region="us-east-1", account="000000000000")
     example = {name: "x" for name in specs.operation(operation.service, operation.name).input_shape.members} \
         if specs.operation(operation.service, operation.name).input_shape else {}
-    arns = operation.resources(ctx, example)
+    arns = [entry[1] if isinstance(entry, tuple) else entry for entry in operation.resources(ctx, example)]
     assert arns and all(arn == "*" or arn.startswith("arn:aws:") for arn in arns)
 
 

@@ -35,7 +35,10 @@ SERVICE_NAMES = (
 )
 
 Handler = Callable[[Any, dict], dict]
-ResourceBuilder = Callable[[Any, dict], list[str]]
+#: The resource ARNs a request acts on; an entry may be an ``(action, arn)`` pair when the
+#: request asks for another action than the operation's (a PartiQL statement's
+#: ``dynamodb:PartiQLSelect``, S3 CopyObject's read of its source).
+ResourceBuilder = Callable[[Any, dict], list]
 
 
 def resource_builder(spec: str | Iterable[str] | ResourceBuilder) -> ResourceBuilder:

@@ -64,15 +64,24 @@ class WholeRequest(ServiceError):
     """A problem of a whole BatchExecuteStatement, not of one of its statements."""
 
 
+#: The IAM action a PartiQL statement needs, by its kind (ExecuteStatement itself is no action).
+PARTIQL_ACTIONS = {"Select": "dynamodb:PartiQLSelect", "Exists": "dynamodb:PartiQLSelect",
+                   "Insert": "dynamodb:PartiQLInsert", "Update": "dynamodb:PartiQLUpdate",
+                   "Delete": "dynamodb:PartiQLDelete"}
+
+
 def _tables_resource(texts) -> callable:
-    def resources(ctx, req: dict) -> list[str]:
-        names = []
+    """``(action, table ARN)`` pairs: each statement asks for its PartiQL action on its table
+    (an unparseable statement asks for nothing; the handler refuses it)."""
+    def resources(ctx, req: dict) -> list:
+        pairs = []
         for text in texts(req):
             try:
-                names.append(_parsed(text).table)
+                statement = _parsed(text)
             except (ServiceError, TypeError):
                 continue
-        return [lookup.table_arn(ctx, name) for name in dict.fromkeys(names)] or [lookup.table_arn(ctx, "*")]
+            pairs.append((PARTIQL_ACTIONS[type(statement.body).__name__], lookup.table_arn(ctx, statement.table)))
+        return list(dict.fromkeys(pairs)) or [lookup.table_arn(ctx, "*")]
     return resources
 
 
