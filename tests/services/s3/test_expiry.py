@@ -4,7 +4,7 @@ blobs deleted once nothing holds them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from headwater import registry
 from headwater.storage.clock import FrozenClock
 from tests.server import start_server
 
-START = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
+START = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -85,12 +85,12 @@ def test_incomplete_uploads_are_aborted(frozen):
 
 
 def test_released_blobs_are_deleted(frozen):
-    running, clock, s3 = frozen
+    running, _clock, s3 = frozen
     s3.create_bucket(Bucket="blobs")
     s3.put_object(Bucket="blobs", Key="a", Body=b"first")
     s3.copy_object(Bucket="blobs", Key="b", CopySource="blobs/a")
     blob_dir = running.app.blobs.root
-    count = lambda: len(list(blob_dir.glob("??/*")))  # noqa: E731
+    count = lambda: len(list(blob_dir.glob("??/*")))
     before = count()
     s3.delete_object(Bucket="blobs", Key="a")
     run_task(running, "released-blobs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -220,4 +220,4 @@ def test_copy_survives_source_deletion(s3, bucket):
 def test_last_modified_is_recent(s3, bucket):
     s3.put_object(Bucket=bucket, Key="t", Body=b"x")
     modified = s3.head_object(Bucket=bucket, Key="t")["LastModified"]
-    assert abs(datetime.now(timezone.utc) - modified) < timedelta(hours=1)
+    assert abs(datetime.now(UTC) - modified) < timedelta(hours=1)

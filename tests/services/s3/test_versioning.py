@@ -3,7 +3,7 @@ object lock retention and legal hold."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.services.s3.conftest import code_of, error_of, status_of
 
@@ -101,7 +101,7 @@ def test_object_lock_retention_and_legal_hold(s3, make_bucket):
     bucket = make_bucket(ObjectLockEnabledForBucket=True)
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     assert s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]["ObjectLockEnabled"] == "Enabled"
-    until = datetime.now(timezone.utc) + timedelta(days=1)
+    until = datetime.now(UTC) + timedelta(days=1)
     version = s3.put_object(Bucket=bucket, Key="locked", Body=b"x", ObjectLockMode="GOVERNANCE",
                             ObjectLockRetainUntilDate=until)["VersionId"]
     assert s3.get_object_retention(Bucket=bucket, Key="locked")["Retention"]["Mode"] == "GOVERNANCE"
@@ -127,7 +127,7 @@ def test_object_lock_default_retention(s3, make_bucket):
 
 
 def test_lock_needs_lock_enabled_bucket(s3, bucket):
-    until = datetime.now(timezone.utc) + timedelta(days=1)
+    until = datetime.now(UTC) + timedelta(days=1)
     assert code_of(s3.put_object, Bucket=bucket, Key="k", Body=b"x", ObjectLockMode="GOVERNANCE",
                    ObjectLockRetainUntilDate=until) == "InvalidRequest"
     assert code_of(s3.get_object_lock_configuration, Bucket=bucket) == "ObjectLockConfigurationNotFoundError"

@@ -6,8 +6,21 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import unquote
 
-from headwater.services.s3 import attributes, conditions, errors, locks, service, store, versions
-from headwater.services.s3.lookup import OBJECT_ARN, bucket_of, find_version, shown_version
+from headwater.services.s3 import (
+    attributes,
+    conditions,
+    errors,
+    locks,
+    service,
+    store,
+    versions,
+)
+from headwater.services.s3.lookup import (
+    OBJECT_ARN,
+    bucket_of,
+    find_version,
+    shown_version,
+)
 from headwater.services.s3.writes import check_key
 
 DIRECTIVES = ("COPY", "REPLACE")

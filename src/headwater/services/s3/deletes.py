@@ -7,7 +7,13 @@ import sqlite3
 
 from headwater.errors import ServiceError
 from headwater.services.s3 import errors, locks, service, store, versions
-from headwater.services.s3.lookup import BUCKET_ARN, NULL_VERSION, OBJECT_ARN, bucket_of, check_version_id
+from headwater.services.s3.lookup import (
+    BUCKET_ARN,
+    NULL_VERSION,
+    OBJECT_ARN,
+    bucket_of,
+    check_version_id,
+)
 
 MAX_BATCH = 1000
 

@@ -8,10 +8,11 @@ version deletes it (unversioned bucket) or puts a delete marker on it (versioned
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 from headwater.protocol import scalars
 from headwater.registry import Periodic
-from headwater.services.s3 import configs, deletes, locks, service, store, versions
+from headwater.services.s3 import configs, deletes, locks, service, store
 
 DAY = 86400.0
 LIFECYCLE_EVERY_SECONDS = 60.0
@@ -98,7 +99,7 @@ def _expire_noncurrent(ctx, expiration: dict | None, key_versions: list, now: fl
     if not expiration or "NoncurrentDays" not in expiration:
         return
     keep = expiration.get("NewerNoncurrentVersions", 0)
-    for position, (newer, row) in enumerate(zip(key_versions, key_versions[1:])):
+    for position, (newer, row) in enumerate(pairwise(key_versions)):
         if position >= keep and now >= due(newer["modified"], expiration["NoncurrentDays"]):
             store.remove_version(ctx.db, row["id"])
 

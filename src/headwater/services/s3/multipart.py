@@ -13,7 +13,17 @@ import json
 import secrets
 
 from headwater.protocol import checksums
-from headwater.services.s3 import attributes, conditions, content, copies, errors, locks, service, store, versions
+from headwater.services.s3 import (
+    attributes,
+    conditions,
+    content,
+    copies,
+    errors,
+    locks,
+    service,
+    store,
+    versions,
+)
 from headwater.services.s3.lookup import BUCKET_ARN, OBJECT_ARN, bucket_of, owner
 from headwater.services.s3.writes import check_key
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from headwater.services.s3 import attributes, errors, locks, service, store
-from headwater.services.s3.lookup import OBJECT_ARN, bucket_of, find_version, shown_version
+from headwater.services.s3.lookup import (
+    OBJECT_ARN,
+    bucket_of,
+    find_version,
+    shown_version,
+)
 
 
 def _version(ctx, req: dict):
@@ -51,9 +56,9 @@ def put_object_retention(ctx, req: dict) -> dict:
     current = store.attrs_of(row).get("Retention")
     shortened = current and (retention["RetainUntilDate"] < current["RetainUntilDate"]
                              or retention["Mode"] != current["Mode"])
-    if shortened and current["RetainUntilDate"] > now:
-        if current["Mode"] == "COMPLIANCE" or not req.get("BypassGovernanceRetention"):
-            raise errors.access_denied()
+    locked = current and current["Mode"] == "COMPLIANCE" or not req.get("BypassGovernanceRetention")
+    if shortened and current["RetainUntilDate"] > now and locked:
+        raise errors.access_denied()
     _update(ctx, row, Retention=retention)
     return {}
 

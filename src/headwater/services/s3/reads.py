@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 
-from headwater.services.s3 import attributes, conditions, content, errors, service, store
-from headwater.services.s3.lookup import OBJECT_ARN, bucket_of, find_version, shown_version
+from headwater.services.s3 import (
+    attributes,
+    conditions,
+    content,
+    errors,
+    service,
+    store,
+)
+from headwater.services.s3.lookup import (
+    OBJECT_ARN,
+    bucket_of,
+    find_version,
+    shown_version,
+)
 
 #: ``response-*`` query parameters and the member each overrides.
 OVERRIDES = {"ResponseContentType": "ContentType", "ResponseContentLanguage": "ContentLanguage",

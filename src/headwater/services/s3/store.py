@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -246,11 +246,6 @@ def release(conn, holder: str) -> list[str]:
 
 def is_held(conn, blob: str) -> bool:
     return conn.execute("SELECT 1 FROM segments WHERE blob = ? LIMIT 1", (blob,)).fetchone() is not None
-
-
-def doom(conn, blobs: Iterable[str]) -> None:
-    """Mark freshly written blobs that will not be kept (their request failed late)."""
-    conn.executemany("INSERT OR IGNORE INTO doomed (blob) VALUES (?)", [(blob,) for blob in blobs])
 
 
 def doomed(conn) -> list[str]:

@@ -7,7 +7,16 @@ metadata. Whatever fails after the blob exists removes the blob again.
 
 from __future__ import annotations
 
-from headwater.services.s3 import attributes, conditions, content, errors, locks, service, store, versions
+from headwater.services.s3 import (
+    attributes,
+    conditions,
+    content,
+    errors,
+    locks,
+    service,
+    store,
+    versions,
+)
 from headwater.services.s3.lookup import OBJECT_ARN, bucket_of
 
 MAX_KEY_BYTES = 1024
