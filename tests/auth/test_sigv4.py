@@ -94,6 +94,20 @@ def test_botocore_signers_are_accepted(frozen_signing):
     assert authenticate(http_request(s3_request), "s3", frozen_signing).principal.is_root
 
 
+@pytest.mark.parametrize("path, query", [
+    ("/a/./b/../c%20d/", "b=2&a=1&a=0&x=%20y~&empty="),
+    ("//double//slashes", "Action=ListUsers&PathPrefix=%2Fa%20b%2F"),
+    ("/%C3%BC/%2Bplus", "z=%E2%9C%93&A=upper"),
+])
+def test_the_canonical_form_is_botocores(frozen_signing, path, query):
+    """headwater builds the canonical request itself; botocore's signer is the oracle for
+    paths that normalise, repeated and encoded query parameters and spaced header values."""
+    request = AWSRequest("POST", f"{ENDPOINT}{path}?{query}", data=b"Action=GetCallerIdentity&Version=2011-06-15",
+                         headers={"Content-Type": "application/x-www-form-urlencoded", "X-Amz-Meta-Note": " a  b "})
+    SigV4Auth(Credentials("test", "test"), "sts", "us-east-1").add_auth(request)
+    assert authenticate(http_request(request), "sts", frozen_signing).principal.is_root
+
+
 def test_an_rfc1123_date_header_may_replace_x_amz_date(frozen_signing):
     request = AWSRequest("POST", f"{ENDPOINT}/", data=b"Action=GetCallerIdentity&Version=2011-06-15",
                          headers={"Date": "placeholder", "Content-Type": "application/x-www-form-urlencoded"})

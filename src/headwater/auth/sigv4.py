@@ -1,10 +1,11 @@
 """SigV4 verification: who signed a request, checked by recomputing the signature.
 
 Header-signed (``Authorization: AWS4-HMAC-SHA256 ...``) and presigned (``X-Amz-*`` query)
-requests are both recomputed with botocore's own signer (``botocore.auth.SigV4Auth``, or
-``S3SigV4Auth`` whose path is not normalised), fed exactly what the client signed: the
-listed SignedHeaders, the query it sent, the raw path it sent and the payload hash it
-claimed. Failures raise the service's own AWS error (:mod:`headwater.auth.errors`).
+requests are both recomputed from exactly what the client signed: the listed
+SignedHeaders, the query it sent, the raw path it sent and the payload hash it claimed.
+The canonical request is built here, in the form botocore's ``SigV4Auth`` (and
+``S3SigV4Auth``, whose path is not normalised) signs, without its per-request objects;
+the tests check it against botocore's signer. Failures raise the service's own AWS error (:mod:`headwater.auth.errors`).
 S3 also takes Signature Version 2 (:mod:`headwater.auth.sigv2`), checked here the same way.
 """
 
@@ -19,10 +20,9 @@ from functools import cached_property, lru_cache
 from hashlib import sha256
 from urllib.parse import quote, unquote
 
-from botocore.auth import SIGV4_TIMESTAMP, UNSIGNED_PAYLOAD, S3SigV4Auth, SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.compat import HTTPHeaders
+from botocore.auth import SIGV4_TIMESTAMP, UNSIGNED_PAYLOAD
 from botocore.credentials import Credentials
+from botocore.utils import normalize_url_path
 
 from headwater.auth import errors, sigv2
 from headwater.auth.keys import (
@@ -122,8 +122,7 @@ def authenticate(request: HttpRequest, service: str, keys: KeyStore, clock, *, v
     _check_signed_headers(request, service, signed)
     _check_time(service, signed, clock.now(), max_skew)
     payload = _payload_hash(request, service, signed)
-    signing_key = _verify_signature(request, service, signed, Credentials(access_key, secret), region,
-                                    scope_service, payload)
+    signing_key = _verify_signature(request, service, signed, secret, region, scope_service, payload)
     _check_body(request, service, payload)
     return replace(auth, signing_key=signing_key)
 
@@ -340,60 +339,33 @@ def _check_body(request: HttpRequest, service: str, payload: str) -> None:
 # --- recomputing the signature ----------------------------------------------------
 
 
-class _Verifier(SigV4Auth):
-    """botocore's SigV4 signer, given exactly what the client signed instead of choosing it.
-
-    Overrides: the headers (the SignedHeaders, valued as received), the query (as
-    received, minus X-Amz-Signature), the payload hash (as claimed) and the signature
-    (so that the derived key can be kept for aws-chunked bodies).
-    """
-
-    def __init__(self, credentials: Credentials, service: str, region: str, headers: HTTPHeaders,
-                 query: list[tuple[str, str]], payload: str):
-        super().__init__(credentials, service, region)
-        self._headers = headers
-        self._query = query
-        self._payload = payload
-
-    def headers_to_sign(self, request):
-        return self._headers
-
-    def canonical_query_string(self, request):
-        return self._canonical_query_string_params(self._query)
-
-    def payload(self, request):
-        return self._payload
-
-    def signing_key(self, request) -> bytes:
-        return derive_signing_key(self.credentials.secret_key, request.context["timestamp"][0:8],
-                                  self._region_name, self._service_name)
-
-    def signature(self, string_to_sign, request):
-        return self._sign(self.signing_key(request), string_to_sign, hex=True)
-
-
-class _S3Verifier(_Verifier, S3SigV4Auth):
-    """S3 canonicalises the path as sent, without normalising it (``S3SigV4Auth``)."""
-
-
-def _verify_signature(request: HttpRequest, service: str, signed: _Signed, credentials: Credentials, region: str,
+def _verify_signature(request: HttpRequest, service: str, signed: _Signed, secret: str, region: str,
                       scope_service: str, payload: str) -> bytes:
     """The signing key, once the signature is found right for one reading of the path."""
-    headers = HTTPHeaders()
-    for name in signed.signed_headers:
-        headers[name] = request.headers.get(name, "")
-    verifier_class = _S3Verifier if service == "s3" else _Verifier
-    verifier = verifier_class(credentials, scope_service, region, headers, signed.query, payload)
+    scope = f"{signed.timestamp[:8]}/{region}/{scope_service}/aws4_request"
+    key = derive_signing_key(secret, signed.timestamp[:8], region, scope_service)
+    rest = "\n".join([canonical_query(signed.query), canonical_headers(request.headers, signed.signed_headers),
+                      ";".join(signed.signed_headers), payload])
     first = None
     for path in _path_readings(request.raw_path, service):
-        aws_request = AWSRequest(method=request.method.upper(), url=f"http://localhost{path}")
-        aws_request.context["timestamp"] = signed.timestamp
-        canonical = verifier.canonical_request(aws_request)
-        string_to_sign = verifier.string_to_sign(aws_request, canonical)
-        if same_signature(verifier.signature(string_to_sign, aws_request), signed.signature):
-            return verifier.signing_key(aws_request)
+        canonical = f"{request.method.upper()}\n{path}\n{rest}"
+        string_to_sign = f"AWS4-HMAC-SHA256\n{signed.timestamp}\n{scope}\n{sha256(canonical.encode()).hexdigest()}"
+        if same_signature(hmac.new(key, string_to_sign.encode(), sha256).hexdigest(), signed.signature):
+            return key
         first = first or (canonical, string_to_sign)
-    raise errors.signature_mismatch(service, credentials.access_key, signed.signature, *first)
+    raise errors.signature_mismatch(service, signed.credential.split("/", 1)[0], signed.signature, *first)
+
+
+def canonical_query(pairs: list[tuple[str, str]]) -> str:
+    """SigV4's canonical query string: each name and value URI-encoded, sorted."""
+    return "&".join(f"{name}={value}" for name, value in
+                    sorted((quote(name, safe="-_.~"), quote(value, safe="-_.~")) for name, value in pairs))
+
+
+def canonical_headers(headers: dict[str, str], names: list[str]) -> str:
+    """The signed headers as ``name:value`` lines, values trimmed and inner spaces collapsed
+    (``names`` are lower-case and sorted, as SignedHeaders lists them)."""
+    return "".join(f"{name}:{' '.join(headers.get(name, '').split())}\n" for name in names)
 
 
 @lru_cache(maxsize=256)
@@ -411,10 +383,12 @@ def same_signature(expected: str, given: str) -> bool:
 
 
 def _path_readings(raw_path: str, service: str) -> list[str]:
-    """The raw path the client sent; for S3 also its canonical re-encoding, for clients
-    that send characters such as ``(`` or ``!`` unencoded but sign them encoded."""
+    """The canonical URI: for S3 the raw path the client sent, and also its canonical
+    re-encoding for clients that send characters such as ``(`` or ``!`` unencoded but sign
+    them encoded; for every other service the normalised path, encoded once more, as
+    botocore's ``SigV4Auth`` signs it."""
     raw_path = raw_path or "/"
     if service != "s3":
-        return [raw_path]
+        return [quote(normalize_url_path(raw_path), safe="/~")]
     encoded = quote(unquote(raw_path), safe="/~")
     return [raw_path] if encoded == raw_path else [raw_path, encoded]
