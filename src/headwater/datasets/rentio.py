@@ -9,7 +9,7 @@ from __future__ import annotations
 from headwater.datasets import rentio_data, rentio_schema
 from headwater.datasets.relational import Dataset, Progress, Rows, load_dataset
 
-DATASET = Dataset(rentio_schema.TABLES, rentio_data.generate, rentio_schema.extras)
+DATASET = Dataset(rentio_schema.TABLES, rentio_data.generate, rentio_schema.extras, rentio_schema.VIEW_TYPES)
 TABLES = tuple(table.name for table in rentio_schema.TABLES)
 VIEWS = tuple(rentio_schema.views("sqlite"))
 

@@ -165,6 +165,13 @@ def _film_list(dialect: str, name_of) -> str:
             f"{_agg(dialect, actor, ', ')} AS actors\n{_FILM_ROWS}")
 
 
+#: MySQL's types of the view columns SQLite leaves untyped (MySQL's SUM of DECIMAL(5,2)).
+VIEW_TYPES = {
+    "sales_by_film_category": {"total_sales": "decimal(27,2)"},
+    "sales_by_store": {"total_sales": "decimal(27,2)"},
+}
+
+
 def views(dialect: str) -> dict[str, str]:
     """The seven Sakila views, by name, as SELECT statements of ``dialect``."""
     return {

@@ -10,9 +10,9 @@ from tests.sql.mysql.conftest import USER, connect
 
 TABLES = [
     "CREATE TABLE parent (id INT AUTO_INCREMENT PRIMARY KEY, code VARCHAR(10) NOT NULL, UNIQUE KEY uq_code (code))",
-    "CREATE TABLE child (id INT PRIMARY KEY, parent_id INT NOT NULL, qty INT NOT NULL,"
+    ("CREATE TABLE child (id INT PRIMARY KEY, parent_id INT NOT NULL, qty INT NOT NULL,"
     " CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id),"
-    " CONSTRAINT qty_positive CHECK (qty >= 0))",
+    " CONSTRAINT qty_positive CHECK (qty >= 0))"),
     "INSERT INTO parent (code) VALUES ('a'), ('b')",
     "INSERT INTO child VALUES (1, 1, 5)",
 ]

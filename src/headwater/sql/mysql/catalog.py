@@ -106,9 +106,14 @@ def _enum_checks(sql: str | None) -> dict[str, str]:
     return found
 
 
+BOOLEAN_DEFAULTS = {"TRUE": "1", "FALSE": "0"}
+
+
 def _default(value: str | None) -> str | None:
     if value is None or value.upper() == "NULL":
         return None
+    if value.upper() in BOOLEAN_DEFAULTS:
+        return BOOLEAN_DEFAULTS[value.upper()]
     if len(value) >= 2 and value[0] == value[-1] == "'":
         return value[1:-1].replace("''", "'")
     return value.strip("()")

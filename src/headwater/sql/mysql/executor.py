@@ -5,15 +5,16 @@ session's own worker thread, so a session waiting on a lock never stalls another
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlglot
 from sqlglot import exp
 
-from headwater.sql.mysql import catalog, constraints, schema_changes, storage
+from headwater.sql.mysql import catalog, constraints, decimals, schema_changes, storage
 from headwater.sql.mysql.errors import (
     ER_DB_CREATE_EXISTS,
     ER_DB_DROP_EXISTS,
@@ -24,7 +25,9 @@ from headwater.sql.mysql.errors import (
     unknown_database,
     unsupported,
 )
+from headwater.sql.mysql.literals import Scan
 from headwater.sql.mysql.sqlite import mysql_to_sqlite, quote
+from headwater.sql.mysql.translations import InsertTarget, Translation, lift_values
 from headwater.sql.mysql.values import register_converters
 
 register_converters()
@@ -49,6 +52,9 @@ class Executor:
         self.database: str | None = None
         self.autocommit = True
         self.last_insert_id = 0
+        self.learnt: Translation | None = None
+        self._auto_increment: dict[str, tuple[int, str | None]] = {}
+        self._column_kinds = decimals.ColumnKinds()
         self.conn = self._connect(None)
 
     # -- connection and transaction state -------------------------------------------------
@@ -97,6 +103,8 @@ class Executor:
         self.conn.close()
         self.conn = self._connect(database)
         self.database = database
+        self._auto_increment.clear()
+        self._column_kinds = decimals.ColumnKinds()
 
     @property
     def in_transaction(self) -> bool:
@@ -139,25 +147,32 @@ class Executor:
 
     # -- statements ------------------------------------------------------------------------
 
-    def run(self, statement: exp.Expression) -> Outcome:
+    def run(self, statement: exp.Expression, scan: Scan | None = None) -> Outcome:
+        """Run one statement. With its ``scan``, a query or write runs with its values bound
+        as parameters and leaves in ``learnt`` the translation later statements of its shape
+        may reuse (see ``translations``)."""
+        self.learnt = None
         if isinstance(statement, exp.Create) and (statement.args.get("kind") or "").upper() in ("DATABASE", "SCHEMA"):
             return self.create_database(statement)
         if isinstance(statement, exp.Drop) and (statement.args.get("kind") or "").upper() in ("DATABASE", "SCHEMA"):
             return self.drop_database(statement)
-        self._resolve_tables(statement)
+        if not self._resolve_tables(statement):
+            scan = None  # names another database: attached on this connection only
         if isinstance(statement, QUERY_TYPES):
-            return self.query(statement)
+            return self.query(statement, scan)
         if isinstance(statement, (exp.Insert, exp.Update, exp.Delete)):
-            return self.write(statement)
+            return self.write(statement, scan)
         if isinstance(statement, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)):
             return self.schema_change(statement)
         if isinstance(statement, exp.Command):
             raise unsupported(statement.name.upper())
         raise unsupported(type(statement).__name__.upper())
 
-    def _resolve_tables(self, statement: exp.Expression) -> None:
-        """Drop the current database's qualifier; attach other databases named in the query."""
+    def _resolve_tables(self, statement: exp.Expression) -> bool:
+        """Drop the current database's qualifier; attach other databases named in the query.
+        False when the statement names another database."""
         ctes = {cte.alias_or_name.lower() for cte in statement.find_all(exp.CTE)}
+        own_only = True
         for table in statement.find_all(exp.Table):
             db = table.args.get("db")
             if db is None:
@@ -170,6 +185,8 @@ class Executor:
                 raise no_such_table(db.name, table.name)
             else:
                 self._attach(db.name)
+                own_only = False
+        return own_only
 
     def _attach(self, database: str) -> None:
         attached = {row[1] for row in self.conn.execute("PRAGMA database_list")}
@@ -180,50 +197,74 @@ class Executor:
         path = storage.database_path(self.data_dir, database)
         self.conn.execute(f"ATTACH DATABASE ? AS {quote(database)}", (str(path),))
 
-    def query(self, statement: exp.Expression) -> Outcome:
+    def query(self, statement: exp.Expression, scan: Scan | None = None) -> Outcome:
         if isinstance(statement, exp.Select):
             _name_expressions(statement)
-        sql = mysql_to_sqlite(statement)
-        self._implicit_begin()
-        cursor = self._sqlite(lambda: self.conn.execute(sql), statement)
-        names = [column[0] for column in cursor.description or ()]
-        rows = self._sqlite(cursor.fetchall, statement)
-        return Outcome(names, rows)
+        scales = decimals.result_scales(self.conn, statement, self._column_kinds)
+        translation, values = self._translate(statement, scan, returns_rows=True, decimal_scales=scales)
+        return self.run_translation(translation, values, statement)
 
-    def write(self, statement: exp.Expression) -> Outcome:
+    def write(self, statement: exp.Expression, scan: Scan | None = None) -> Outcome:
         if isinstance(statement, exp.Insert) and statement.args.get("conflict") is not None:
             raise unsupported("INSERT ... ON DUPLICATE KEY UPDATE")
         if isinstance(statement, (exp.Update, exp.Delete)) and (statement.args.get("limit") or statement.args.get("order")):
             _limit_by_rowid(statement)
         if isinstance(statement, exp.Update) and not self.found_rows:
             _skip_unchanged(statement)
-        sql = mysql_to_sqlite(statement)
+        translation, values = self._translate(statement, scan, returns_rows=False)
+        explained = statement if scan is None else lambda: sqlglot.parse_one(scan.text, read="mysql")
+        return self.run_translation(translation, values, explained)
+
+    def _translate(self, statement: exp.Expression, scan: Scan | None, returns_rows: bool,
+                   decimal_scales: tuple[tuple[int, int], ...] = ()) -> tuple[Translation, tuple]:
+        """The statement as SQLite SQL: with a scan, values lifted into parameters."""
+        parameters, fixed = lift_values(statement, scan) if scan is not None else ((), ())
+        version = self._column_kinds.version if decimal_scales else None
+        translation = Translation(mysql_to_sqlite(statement), returns_rows, parameters, fixed,
+                                  _insert_target(statement), decimal_scales, version)
+        if scan is None:
+            return translation, ()
+        self.learnt = translation
+        return translation, tuple(scan.literals[index].value for index in parameters)
+
+    def run_translation(self, translation: Translation, values: tuple,
+                        statement: exp.Expression | Callable[[], exp.Expression]) -> Outcome | None:
+        """Run translated SQL; ``statement`` (or a function parsing it again) explains errors.
+        None, having run nothing, when the catalog it read has changed since."""
+        if translation.schema_version is not None and \
+                self._column_kinds.current_version(self.conn) != translation.schema_version:
+            return None
         self._implicit_begin()
-        cursor = self._sqlite(lambda: self.conn.execute(sql), statement)
+        cursor = self._sqlite(lambda: self.conn.execute(translation.sql, values), statement)
+        if translation.returns_rows:
+            names = [column[0] for column in cursor.description or ()]
+            rows = self._sqlite(cursor.fetchall, statement)
+            return Outcome(names, decimals.as_decimals(rows, translation.decimal_scales))
         affected = max(cursor.rowcount, 0)
-        if isinstance(statement, exp.Insert) and affected:
-            self.last_insert_id = self._inserted_id(statement, cursor.lastrowid or 0, affected)
+        if translation.insert is not None and affected:
+            self.last_insert_id = self._inserted_id(translation.insert, cursor.lastrowid or 0, affected)
             return Outcome(affected_rows=affected, last_insert_id=self.last_insert_id)
         return Outcome(affected_rows=affected)
 
-    def _inserted_id(self, statement: exp.Insert, last_rowid: int, count: int) -> int:
+    def _inserted_id(self, target: InsertTarget, last_rowid: int, count: int) -> int:
         """MySQL's insert id: the first generated AUTO_INCREMENT value of the statement."""
-        table = constraints.statement_table(statement)
-        key = self._auto_increment_column(table) if table else None
+        key = self._auto_increment_column(target.table)
         if key is None:
             return 0
-        target = statement.this
-        named = [c.name.lower() for c in target.expressions] if isinstance(target, exp.Schema) else None
-        if named is not None and key.lower() not in named:
+        if target.columns is not None and key.lower() not in target.columns:
             return last_rowid - count + 1
         return last_rowid
 
     def _auto_increment_column(self, table: str) -> str | None:
+        version = self.conn.execute("PRAGMA schema_version").fetchone()[0]
+        known = self._auto_increment.get(table)
+        if known is not None and known[0] == version:
+            return known[1]
         rows = self.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
         keys = [row for row in rows if row[5]]
-        if len(keys) == 1 and keys[0][2].upper() == "INTEGER":
-            return keys[0][1]
-        return None
+        column = keys[0][1] if len(keys) == 1 and keys[0][2].upper() == "INTEGER" else None
+        self._auto_increment[table] = (version, column)
+        return column
 
     def schema_change(self, statement: exp.Expression) -> Outcome:
         self.commit()  # DDL commits the open transaction, as in MySQL
@@ -264,10 +305,12 @@ class Executor:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return Outcome(affected_rows=count)
 
-    def _sqlite(self, call: Any, statement: exp.Expression | None) -> Any:
+    def _sqlite(self, call: Any, statement: exp.Expression | Callable[[], exp.Expression] | None) -> Any:
         try:
             return call()
         except sqlite3.Error as error:
+            if callable(statement):
+                statement = statement()
             raise self._mysql_error(error, statement) from None
 
     def _mysql_error(self, error: sqlite3.Error, statement: exp.Expression | None):
@@ -278,6 +321,15 @@ class Executor:
             return constraints.foreign_key_failure(self.conn, statement, self.database or "")
         table = constraints.statement_table(statement) if statement is not None else None
         return from_sqlite(error, self.database, table)
+
+
+def _insert_target(statement: exp.Expression) -> InsertTarget | None:
+    table = constraints.statement_table(statement) if isinstance(statement, exp.Insert) else None
+    if table is None:
+        return None
+    target = statement.this
+    named = tuple(c.name.lower() for c in target.expressions) if isinstance(target, exp.Schema) else None
+    return InsertTarget(table, named)
 
 
 def _target_database(statement: exp.Expression) -> str | None:

@@ -23,7 +23,7 @@ from headwater.sql.mysql.errors import (
     no_such_table,
     unsupported,
 )
-from headwater.sql.mysql.sqlite import mysql_to_sqlite, quote, to_sqlite
+from headwater.sql.mysql.sqlite import mysql_to_sqlite, quote
 
 
 @contextmanager

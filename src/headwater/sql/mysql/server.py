@@ -27,6 +27,7 @@ from mysql_mimic.types import Capabilities, ServerStatus
 from mysql_mimic.utils import nonce
 from mysql_mimic.variables import GlobalVariables
 
+from headwater.sql.mysql import literals
 from headwater.sql.mysql.errors import (
     ER_PARSE,
     mysql_error,
@@ -35,6 +36,7 @@ from headwater.sql.mysql.errors import (
 )
 from headwater.sql.mysql.executor import Outcome
 from headwater.sql.mysql.session import EngineSession
+from headwater.sql.mysql.translations import Translations
 from headwater.sql.mysql.values import result_columns
 
 # A client's SQL error is an answer, not a server fault: keep mysql-mimic from logging each one.
@@ -146,18 +148,27 @@ class EngineConnection(Connection):
         com_query = packets.parse_com_query(
             capabilities=self.capabilities, client_charset=self.client_charset, data=data
         )
+        scan = literals.scan(com_query.sql)
+        learnt = await self.session.run_learnt(scan) if scan is not None else None
+        if learnt is not None:
+            await self._write_answer(learnt, more=False)
+            return
         statements = self.session.parse(com_query.sql)
         if not statements:
             raise MysqlError("Query was empty", code=ErrorCode.EMPTY_QUERY)
         if len(statements) > 1 and Capabilities.CLIENT_MULTI_STATEMENTS not in self.capabilities:
             raise syntax_error(statements[1].sql("mysql"))
+        alone = scan if len(statements) == 1 else None
         for index, statement in enumerate(statements):
-            outcome = await self.session.run(statement, com_query.sql, com_query.query_attrs)
-            self.status_flags = self._status(more=index < len(statements) - 1)
-            try:
-                await self.write_outcome(outcome)
-            finally:
-                self.status_flags = self._status()
+            outcome = await self.session.run(statement, com_query.sql, com_query.query_attrs, alone)
+            await self._write_answer(outcome, more=index < len(statements) - 1)
+
+    async def _write_answer(self, outcome: Outcome, more: bool) -> None:
+        self.status_flags = self._status(more=more)
+        try:
+            await self.write_outcome(outcome)
+        finally:
+            self.status_flags = self._status()
 
     async def write_outcome(self, outcome: Outcome) -> None:
         if outcome.names is None:
@@ -204,6 +215,7 @@ class EngineServer(MysqlServer):
         self.data_dir = data_dir
         self.credentials = credentials
         self.global_variables = global_variables
+        self.translations = Translations()
         self.connections: set[EngineConnection] = set()
 
     async def _client_connected_cb(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -211,7 +223,7 @@ class EngineServer(MysqlServer):
         host = "localhost" if not peer or peer[0] in ("127.0.0.1", "::1") else peer[0]
         connection = EngineConnection(
             stream=MysqlStream(reader, writer),
-            session=EngineSession(self.data_dir, self.global_variables),
+            session=EngineSession(self.data_dir, self.global_variables, self.translations),
             control=self.control,
             server_capabilities=self.capabilities,
             identity_provider=MasterIdentity(self.credentials, host),

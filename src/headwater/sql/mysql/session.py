@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from mysql_mimic import Session
 from mysql_mimic.session import Query, mysql_function_mapping
-from mysql_mimic.variable_processor import VariableProcessor
+from mysql_mimic.variable_processor import VariableProcessor, variable_constants
 from mysql_mimic.variables import SYSTEM_VARIABLES, GlobalVariables, SessionVariables
 from sqlglot import exp
 from sqlglot.errors import ParseError
@@ -20,7 +22,9 @@ from headwater.sql.mysql import show
 from headwater.sql.mysql.errors import syntax_error, unsupported
 from headwater.sql.mysql.executor import Executor, Outcome
 from headwater.sql.mysql.infoschema import INFORMATION_SCHEMA, query_information_schema
+from headwater.sql.mysql.literals import Scan
 from headwater.sql.mysql.sqlite import quote
+from headwater.sql.mysql.translations import Translations
 
 VERSION = "8.0.36"
 DEFAULT_SQL_MODE = (
@@ -55,10 +59,33 @@ def new_global_variables() -> GlobalVariables:
     return GlobalVariables(dict(VARIABLES))
 
 
+class SubstitutingProcessor(VariableProcessor):
+    """mysql-mimic's replacement of functions (``NOW()``, ``DATABASE()``) and ``@@variables``
+    by their values, noting whether it replaced anything, and naming bare constants such as
+    ``CURRENT_USER`` without writing every column out as SQL."""
+
+    substituted = False
+
+    def _transform(self, node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not _is_bare_constant(node):
+            return node
+        replaced = super()._transform(node)
+        self.substituted = self.substituted or replaced is not node
+        return replaced
+
+
+def _is_bare_constant(column: exp.Column) -> bool:
+    name = column.this
+    return (isinstance(name, exp.Identifier) and not name.quoted and not column.table
+            and name.name in variable_constants)
+
+
 class EngineSession(Session):
-    def __init__(self, data_dir, global_variables: GlobalVariables):
+    def __init__(self, data_dir, global_variables: GlobalVariables, translations: Translations | None = None):
         super().__init__(SessionVariables(global_variables))
         self.data_dir = data_dir
+        self.translations = translations if translations is not None else Translations()
+        self._scan: Scan | None = None
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="mysql-session")
         self.executor: Executor | None = None
         self.middlewares = [
@@ -111,12 +138,42 @@ class EngineSession(Session):
             near = details.get("highlight") or details.get("start_context") or sql
             raise syntax_error(str(near)) from None
 
-    async def run(self, expression: exp.Expression, sql: str, attrs: dict[str, str]) -> Outcome:
-        result = await Query(expression, sql, attrs, self.middlewares, self.query).start()
+    async def run(self, expression: exp.Expression, sql: str, attrs: dict[str, str], scan: Scan | None = None) -> Outcome:
+        """One parsed statement; with the ``scan`` of its text (a statement alone in its
+        query), the translation it runs with is kept for later statements of its shape."""
+        self.timestamp = datetime.now(tz=self.timezone())
+        self._scan = scan
+        key = self._translation_key(scan)
+        try:
+            result = await Query(expression, sql, attrs, self.middlewares, self.query).start()
+        finally:
+            self._scan = None
+        if key is not None and self.executor is not None and self.executor.learnt is not None:
+            self.translations.put(key, self.executor.learnt)
+            self.executor.learnt = None
         return as_outcome(result)
 
+    async def run_learnt(self, scan: Scan) -> Outcome | None:
+        """Run a statement with the translation learnt for its shape; None if there is none."""
+        key = self._translation_key(scan)
+        translation = self.translations.get(key) if key is not None else None
+        values = translation.bind(scan) if translation is not None else None
+        if values is None:
+            return None
+        explain = partial(self._parse_one, scan.text)
+        return await self.on_worker(self.executor.run_translation, translation, values, explain)
+
+    def _translation_key(self, scan: Scan | None) -> tuple | None:
+        if scan is None or self.executor is None:
+            return None
+        return self.database, self.executor.found_rows, scan.shape
+
+    def _parse_one(self, sql: str) -> exp.Expression:
+        return self._parse(sql)[0]
+
     async def query(self, expression: exp.Expression, sql: str, attrs: dict[str, str]) -> Any:
-        return await self.on_worker(self.executor.run, expression)
+        self.executor.learnt = None
+        return await self.on_worker(self.executor.run, expression, self._scan)
 
     async def use(self, database: str) -> None:
         if database.lower() == INFORMATION_SCHEMA:
@@ -137,7 +194,10 @@ class EngineSession(Session):
         (a ``DEFAULT CURRENT_TIMESTAMP`` must stay an expression)."""
         if isinstance(q.expression, (exp.Create, exp.Alter)):
             return await q.next()
-        with VariableProcessor(self.functions(), self.variables, q.expression).set_variables():
+        processor = SubstitutingProcessor(self.functions(), self.variables, q.expression)
+        with processor.set_variables():
+            if processor.substituted:
+                self._scan = None  # the values of this moment are in the statement: nothing to keep
             return await q.next()
 
     async def _settings_middleware(self, q: Query) -> Any:

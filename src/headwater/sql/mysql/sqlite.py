@@ -16,7 +16,13 @@ from headwater.sql.mysql.errors import unsupported
 
 class BacktickSQLite(SQLite):
     class Tokenizer(SQLite.Tokenizer):
-        IDENTIFIERS = ["`"]
+        IDENTIFIERS = ["`"]  # noqa: RUF012 - sqlglot reads it as a list
+
+    class Generator(SQLite.Generator):
+        def placeholder_sql(self, expression: exp.Placeholder) -> str:
+            """Numbered placeholders as SQLite's ``?NNN`` (see ``translations``)."""
+            name = expression.name
+            return f"?{name}" if name.isdigit() else super().placeholder_sql(expression)
 
 
 def quote(identifier: str) -> str:
@@ -30,11 +36,14 @@ def to_sqlite(expression: exp.Expression) -> str:
         raise unsupported(str(error).split("\n")[0]) from None
 
 
-def _collation(node: exp.Expression) -> exp.Expression:
-    """MySQL's ``*_bin`` collations compare bytes; the others ignore case."""
+def _mysql_meaning(node: exp.Expression) -> exp.Expression:
+    """MySQL's ``*_bin`` collations compare bytes, the others ignore case; LIKE patterns
+    escape with a backslash unless they say otherwise."""
     if isinstance(node, exp.Collate):
         binary = node.expression.name.lower().endswith("_bin")
         return exp.Collate(this=node.this, expression=exp.var("BINARY" if binary else "NOCASE"))
+    if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape):
+        return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
     return node
 
 
@@ -46,4 +55,4 @@ def mysql_to_sqlite(expression: exp.Expression) -> str:
         source = expression.args.get("from_")
         if source is not None and isinstance(source.this, exp.Table) and source.this.name.lower() == "dual":
             expression.set("from_", None)
-    return to_sqlite(expression.transform(_collation))
+    return to_sqlite(expression.transform(_mysql_meaning, copy=False))
