@@ -7,12 +7,17 @@ Per server, each on a free loopback port with fresh data, driven by boto3 client
 ``--threads`` threads (no retries):
 
 - PutObject and GetObject of 1 KiB and 1 MiB bodies, ops/s for ``--duration`` seconds;
+- PutObject and GetObject of 1 KiB replayed with wrk (one signed botocore request sent
+  again and again over ``--threads`` connections): the server, not boto3, sets the pace,
+  and its CPU ms per operation is the figure to compare;
 - PutObject and GetObject of one ``--big-mib`` (256) MiB object, MB/s (the body streams
   from and to a file, as ``upload_fileobj``/``download_fileobj`` do, single request);
 - ListObjectsV2 over ``--list-keys`` (10 000) keys, full listings (pages of 1000) per second.
   The keys are loaded concurrently first; for headwater that load runs on a second server
   started with ``--fsync off`` (listing does not write, the load is only set-up).
 
+Each operation is printed per server with its ratio to moto's (ops/s and MB/s: headwater /
+moto; CPU: moto / headwater), big-object MB/s also as a share of the disk's bandwidth.
 The disk line is ``dd`` writing ``--big-mib`` MiB with ``conv=fsync`` and reading it back
 with ``iflag=direct``: what the machine can do, the ceiling for big objects.
 Peers live under ``bench/.peers`` (git-ignored): moto (``peers.moto_server``) and s3rver
@@ -32,10 +37,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
+from botocore import xform_name
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import CREDENTIALS, Measurement, Server, run_in_threads
+from harness import CREDENTIALS, Measurement, Server, replay_with_wrk, run_in_threads
 from peers import PEERS_DIR, moto_command
 
 KIB, MIB = 1024, 1024 * 1024
@@ -119,6 +125,40 @@ def small_objects(server: Server, args) -> dict[str, Measurement]:
     return results
 
 
+def signed_request(c, operation: str, **params):
+    """The exact request botocore sends for ``operation``, sent once."""
+    captured = []
+
+    def capture(request, **_):
+        captured.append(request)
+
+    event = f"before-send.s3.{operation}"
+    c.meta.events.register(event, capture)
+    try:
+        getattr(c, xform_name(operation))(**params)
+    finally:
+        c.meta.events.unregister(event, capture)
+    request = captured[-1]
+    if hasattr(request.body, "getvalue"):  # wrk sends bytes, not a file
+        request.body = request.body.getvalue()
+    if "Expect" in request.headers:  # wrk would count the interim 100 as a failed answer
+        del request.headers["Expect"]
+    return request
+
+
+def replayed(server: Server, args, work_dir: Path) -> dict[str, Measurement]:
+    """PutObject and GetObject of 1 KiB, one signed request each replayed by wrk."""
+    c = client(server.endpoint)
+    body = (b"0123456789abcdef" * 64)[:KIB]  # printable: the wrk script carries it as text
+    results = {}
+    for operation, params in (("PutObject", {"Body": body}), ("GetObject", {})):
+        request = signed_request(c, operation, Bucket=BUCKET, Key="replayed", **params)
+        results[f"{operation} 1 KiB (wrk)"] = replay_with_wrk(
+            server, request, seconds=args.duration, threads=1, connections=args.threads,
+            script=work_dir / f"{server.name}-{operation}.lua")
+    return results
+
+
 def big_object(server: Server, args, work_dir: Path) -> dict[str, float]:
     """MB/s of one PutObject and one GetObject of ``--big-mib`` MiB, streamed from/to a file."""
     source, target = work_dir / "big.bin", work_dir / "big.out"
@@ -178,6 +218,7 @@ def measure(name: str, commands, args, work_dir: Path) -> dict:
             S3RVER_ENDPOINTS.add(server.endpoint)
         client(server.endpoint).create_bucket(Bucket=BUCKET)
         results.update(small_objects(server, args))
+        results.update(replayed(server, args, work_dir))
         results.update(big_object(server, args, work_dir))
         if listing_command is None:
             results["ListObjectsV2 10k keys"] = listing(server, args)
@@ -191,6 +232,34 @@ def show(value) -> str:
     if isinstance(value, Measurement):
         return f"{value.per_second:10.1f}/s  cpu {value.cpu_ms_each:7.2f} ms  failures {value.failures}"
     return f"{value:10.1f}"
+
+
+def ratio(value, reference) -> str:
+    """``value`` against the same figure of ``reference`` (moto), higher is better."""
+    if reference is None:
+        return ""
+    if isinstance(value, Measurement):
+        speed = value.per_second / reference.per_second if reference.per_second else float("nan")
+        cpu = reference.cpu_ms_each / value.cpu_ms_each if value.cpu_ms_each else float("nan")
+        return f"  x{speed:5.2f} ops/s  x{cpu:5.2f} less cpu"
+    return f"  x{value / reference:5.2f}" if reference else ""
+
+
+def report(table: dict, disk: dict, args) -> str:
+    lines = [f"headwater --fsync {args.fsync}; {args.threads} client threads; {args.duration:.0f} s per operation;"
+             " ratios against moto"]
+    reference = table.get("moto")
+    for operation in next(iter(table.values())):
+        lines.append(operation)
+        for name, results in table.items():
+            value = results[operation]
+            line = f"  {name:10s} {show(value)}{ratio(value, reference and reference[operation])}"
+            if operation.endswith("MB/s"):
+                bandwidth = disk["disk write MB/s (dd, fsync)" if "Put" in operation else "disk read MB/s (dd, direct)"]
+                line += f"  {100 * value / bandwidth:4.0f}% of the disk"
+            lines.append(line)
+    lines.extend(f"{label:30s} {value:10.1f}" for label, value in disk.items())
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -210,13 +279,7 @@ def main(argv=None) -> int:
             print(name, {operation: show(value).strip() for operation, value in table[name].items()},
                   file=sys.stderr, flush=True)
         disk = disk_bandwidth(args, work_dir)
-    print(f"headwater --fsync {args.fsync}; {args.threads} client threads; {args.duration:.0f} s per operation")
-    for operation in next(iter(table.values())):
-        print(operation)
-        for name, results in table.items():
-            print(f"  {name:10s} {show(results[operation])}")
-    for label, value in disk.items():
-        print(f"{label:30s} {value:10.1f}")
+    print(report(table, disk, args))
     return 0
 
 

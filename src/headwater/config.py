@@ -47,6 +47,8 @@ class Settings:
     secure_transport: bool = False
     #: Create the sample databases and tables on first start (``headwater up``).
     samples: bool = False
+    #: S3: the smallest size of every part of a multipart upload but the last (AWS: 5 MiB).
+    s3_min_part_size: int = 5 * 1024 * 1024
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir)

@@ -116,8 +116,19 @@ def test_response_round_trip(name, minimal):
     payload = streaming_payload(operation.output_shape) if operation.output_shape is not None else None
     if payload:
         assert parsed.pop(payload).read() == result.pop(payload, b"")
+    status = _pop_status_code(operation, result)
     assert parsed == result
-    assert response.status == operation.http.get("responseCode", 200)
+    assert response.status == (status or operation.http.get("responseCode", 200))
+
+
+def _pop_status_code(operation, result: dict) -> int | None:
+    """A member located at ``statusCode`` (S3's 206 for ranged reads, an extra of ours) sets
+    the HTTP status; botocore's client model has no such member to read it back into."""
+    shape = operation.output_shape
+    for name, member in (shape.members.items() if shape is not None else ()):
+        if member.serialization.get("location") == "statusCode":
+            return result.pop(name, None)
+    return None
 
 
 # --- response layout --------------------------------------------------------------------

@@ -3,23 +3,42 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import queue
 import tempfile
+import threading
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import IO, Iterable, Iterator
 from urllib.parse import parse_qsl, unquote
 
-#: Bodies up to this size stay in memory; larger ones spill to a temporary file.
+#: Bodies up to this size stay in memory; larger ones spill to a file of their own.
 SPOOL_LIMIT = 1024 * 1024
 CHUNK = 256 * 1024
+#: A spilled body asks the kernel to start writing its file out every this many bytes, so
+#: that a later fsync (when the file becomes a blob) has little left to do.
+WRITEBACK_STEP = 8 * 1024 * 1024
 
 
 class Body:
-    """A request body received once, hashed as it arrives, spilled to disk when large."""
+    """A request body received once, spilled to a file when large, and hashed as it arrives:
+    SHA-256 (SigV4's payload hash) and MD5 (what ``Content-MD5`` and S3's ETags are made of),
+    so that no consumer has to read a big body again just to digest it.
+
+    The spill file lives in ``spool_dir`` under a name of its own, so that a consumer on the
+    same file system may :meth:`take_file` it (rename it into place) instead of copying it.
+    A spilled body is written and hashed by a thread of its own (:class:`_Spill`): the
+    caller of :meth:`write` (the event loop) only hands the chunks over.
+    """
 
     def __init__(self, spool_dir: str | None = None):
-        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT, dir=spool_dir)
-        self._sha256 = hashlib.sha256()
+        self._spool_dir = spool_dir
+        self._memory: io.BytesIO | None = io.BytesIO()
+        self._spill: _Spill | None = None
+        self._hashes = (hashlib.sha256(), hashlib.md5(usedforsecurity=False))
         self.size = 0
 
     @classmethod
@@ -29,37 +48,171 @@ class Body:
         return body
 
     def write(self, chunk: bytes) -> None:
-        self._file.write(chunk)
-        self._sha256.update(chunk)
+        if self._spill is None and self.size + len(chunk) > SPOOL_LIMIT:
+            self._spill = _Spill(self, self._spool_dir, self._memory.getvalue(), self._hashes)
+            self._memory = None
         self.size += len(chunk)
+        if self._spill is not None:
+            self._spill.put(chunk)
+            return
+        self._memory.write(chunk)
+        for digest in self._hashes:
+            digest.update(chunk)
+
+    def _complete(self) -> None:
+        """Wait until a spilled body is all written and hashed."""
+        if self._spill is not None:
+            self._spill.finish()
 
     @property
     def sha256(self) -> str:
         """Hex SHA-256 of the bytes as received (what SigV4 calls the payload hash)."""
-        return self._sha256.hexdigest()
+        self._complete()
+        return self._hashes[0].hexdigest()
+
+    @property
+    def md5(self) -> str:
+        """Hex MD5 of the bytes as received."""
+        self._complete()
+        return self._hashes[1].hexdigest()
+
+    @property
+    def in_memory(self) -> bool:
+        return self._spill is None
 
     def open(self) -> IO[bytes]:
         """The body as a file positioned at its start (shared: read it once at a time)."""
-        self._file.seek(0)
-        return self._file
+        self._complete()
+        stream = self._memory if self._spill is None else self._spill.file
+        stream.seek(0)
+        return stream
 
     def read(self) -> bytes:
+        if self._spill is None:
+            return self._memory.getvalue()
         return self.open().read()
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        if self._spill is None:
+            yield self._memory.getvalue()
+            return
         stream = self.open()
         while chunk := stream.read(size):
             yield chunk
 
+    def take_file(self) -> Path:
+        """Hand over the spill file, flushed (not synced): the caller now owns it, and the
+        body is empty. Only for a spilled body (:attr:`in_memory` false)."""
+        if self._spill is None:
+            raise ValueError("the body is in memory, not in a file")
+        self._complete()
+        path = self._spill.hand_over()
+        self._spill, self._memory, self.size = None, io.BytesIO(), 0
+        return path
+
     def replace(self, stream: Iterable[bytes]) -> "Body":
         """A new body holding ``stream`` (e.g. the decoded content of an aws-chunked body)."""
-        body = Body(getattr(self._file, "_dir", None))
+        body = Body(self._spool_dir)
         for chunk in stream:
             body.write(chunk)
         return body
 
     def close(self) -> None:
-        self._file.close()
+        if self._spill is not None:
+            self._spill.discard()
+            self._spill = None
+        if self._memory is not None:
+            self._memory.close()
+
+
+class _Spill:
+    """A body's file: chunks queued by :meth:`put`, written and hashed by a thread, the
+    kernel asked every ``WRITEBACK_STEP`` bytes to start writing them out. The queue is
+    bounded: a writer that falls behind makes ``put`` wait. The file is removed when the
+    body is closed or collected, unless it was handed over."""
+
+    QUEUED_CHUNKS = 64
+
+    def __init__(self, owner: Body, spool_dir: str | None, head: bytes, hashes: tuple):
+        fd, path = tempfile.mkstemp(prefix="body-", dir=spool_dir)
+        self.file = os.fdopen(fd, "w+b")
+        self.path = Path(path)
+        self._hashes = hashes
+        self._queue: queue.Queue[bytes | None] = queue.Queue(self.QUEUED_CHUNKS)
+        self._failure: BaseException | None = None
+        self.file.write(head)  # already hashed
+        self._written, self._written_back = len(head), 0
+        self._thread = threading.Thread(target=self._run, name="body-spill", daemon=True)
+        self._thread.start()
+        self._remove = weakref.finalize(owner, _Spill.discard, self)
+
+    def put(self, chunk: bytes) -> None:
+        if self._thread.is_alive():
+            self._queue.put(chunk)
+        else:  # written after being read: no writer any more
+            self._take(chunk)
+
+    def _run(self) -> None:
+        for chunk in iter(self._queue.get, None):
+            if self._failure is None:
+                try:
+                    self._take(chunk)
+                except BaseException as error:  # reported by finish()
+                    self._failure = error
+
+    def _take(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+        for digest in self._hashes:
+            digest.update(chunk)
+        self._written += len(chunk)
+        if self._written - self._written_back >= WRITEBACK_STEP:
+            self.file.flush()
+            start_writeback(self.file.fileno(), self._written_back, self._written - self._written_back)
+            self._written_back = self._written
+
+    def finish(self) -> None:
+        """Wait for the writer (at once when done); raise what it failed with, if anything."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+            self.file.flush()
+        if self._failure is not None:
+            raise self._failure
+
+    def hand_over(self) -> Path:
+        self._remove.detach()
+        self.file.close()
+        return self.path
+
+    def discard(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        self.file.close()
+        self.path.unlink(missing_ok=True)
+        self._remove.detach()
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing a file range to disk, without waiting for it
+    (Linux ``sync_file_range``; elsewhere nothing: the final fsync does all the work)."""
+    if _sync_file_range is not None:
+        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
+
+
+def _load_sync_file_range():
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+    return function
+
+
+_SYNC_FILE_RANGE_WRITE = 2
+_sync_file_range = _load_sync_file_range()
 
 
 def _split_pairs(text: str) -> list[tuple[str, str]]:

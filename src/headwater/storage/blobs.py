@@ -16,6 +16,7 @@ in progress.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -47,33 +48,44 @@ class BlobStore:
         self.temp_dir = self.root / "tmp"
         self.temp_dir.mkdir(parents=True, exist_ok=True)
 
-    def write(self, chunks: Iterable[bytes]) -> Blob:
-        """Store the bytes of ``chunks`` (streamed, never held whole) as a new durable blob."""
+    def write(self, chunks: Iterable[bytes], md5: str | None = None) -> Blob:
+        """Store the bytes of ``chunks`` (streamed, never held whole) as a new durable blob;
+        ``md5`` (hex) is the caller's when it already knows it, otherwise computed here."""
         blob_id = _new_id()
         temp = self.temp_dir / blob_id
-        digest, size = hashlib.md5(usedforsecurity=False), 0
+        digest, size = (hashlib.md5(usedforsecurity=False) if md5 is None else None), 0
         try:
             with open(temp, "xb") as out:
                 for chunk in chunks:
                     out.write(chunk)
-                    digest.update(chunk)
+                    if digest is not None:
+                        digest.update(chunk)
                     size += len(chunk)
                 self._sync_file(out)
-            return self._install(temp, blob_id, size, digest.hexdigest())
+            return self._install(temp, blob_id, size, md5 or digest.hexdigest())
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
 
-    def adopt(self, path: str | Path) -> Blob:
-        """Move a complete file (on the store's file system, e.g. in ``temp_dir``) in as a new blob."""
+    def adopt(self, path: str | Path, md5: str | None = None) -> Blob:
+        """Make a complete file (on the store's file system, e.g. in ``temp_dir``) a new blob
+        without copying it: synced, then renamed into place. ``md5`` (hex) is the caller's
+        when it already read the file; otherwise it is computed here."""
         path = Path(path)
-        digest, size = hashlib.md5(usedforsecurity=False), 0
         with open(path, "rb") as source:
-            while chunk := source.read(_READ_SIZE):
-                digest.update(chunk)
-                size += len(chunk)
+            if md5 is None:
+                md5 = _md5_of(source)
             self._sync_file(source)
-        return self._install(path, _new_id(), size, digest.hexdigest())
+            size = os.fstat(source.fileno()).st_size
+        try:
+            return self._install(path, _new_id(), size, md5)
+        except OSError as error:
+            if error.errno != errno.EXDEV:
+                raise
+        with open(path, "rb") as source:  # on another file system after all: copy it
+            blob = self.write(iter(lambda: source.read(_READ_SIZE), b""))
+        path.unlink()
+        return blob
 
     def path(self, blob_id: str) -> Path:
         if not isinstance(blob_id, str) or not _BLOB_ID.fullmatch(blob_id):
@@ -140,6 +152,13 @@ class BlobStore:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _md5_of(file: BinaryIO) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    while chunk := file.read(_READ_SIZE):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _new_id() -> str:

@@ -15,7 +15,7 @@ service = Service(
     "s3",
     # Applied in this order: a later schema change is a new migration at the end of the
     # combined list (see storage/migrations.py), whichever module it belongs to.
-    migrations=store.MIGRATIONS + configs.MIGRATIONS,
+    migrations=store.MIGRATIONS + configs.MIGRATIONS + store.LATER_MIGRATIONS,
     hooks={"request_path": addressing.request_path, "choose_operation": addressing.choose_operation},
     blob_references=store.referenced_blobs,
 )

@@ -1,8 +1,11 @@
-"""Object bytes: received bodies into blobs (with their digests), segments back out as streams.
+"""Object bytes: received bodies into the database or blobs (with their digests), and back out.
 
-A received body is written to a new blob while its MD5 (the ETag) and the S3 checksums
-are computed in the same pass; ``Content-MD5`` and ``x-amz-checksum-*`` values sent with
-it are verified before anything refers to the blob, which is removed when they fail.
+A received body's S3 checksums are computed in one pass over it (its MD5, the ETag, was
+computed as it arrived: ``Body.md5``), and ``Content-MD5`` and ``x-amz-checksum-*`` values
+sent with it are verified before anything refers to its bytes. Where the bytes go depends
+on the size: a small body stays in memory to be stored inline with its version
+(``store.INLINE_MAX``); a body the server spilled to a file becomes a blob by renaming that
+file (its bytes are written once); the rest are written to a new blob.
 """
 
 from __future__ import annotations
@@ -10,11 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from headwater.protocol import checksums
-from headwater.services.s3 import errors
+from headwater.services.s3 import errors, store
 from headwater.services.s3.store import Segment
 
 READ_SIZE = 1024 * 1024
@@ -27,12 +29,13 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 @dataclass
 class Received:
-    """A body stored as a blob, with what S3 reports about it."""
+    """A body stored inline or as a blob, with what S3 reports about it."""
 
-    blob: str
     size: int
     md5_hex: str
     checksums: dict[str, str] = field(default_factory=dict)  # algorithm -> base64 value
+    blob: str | None = None
+    inline: bytes | None = None
 
     @property
     def etag(self) -> str:
@@ -40,7 +43,12 @@ class Received:
 
     @property
     def segments(self) -> list[Segment]:
-        return [Segment(self.blob, 0, self.size)] if self.size else []
+        return [Segment(self.blob, 0, self.size)] if self.blob and self.size else []
+
+    def discard(self, blobs) -> None:
+        """Remove the blob again (the metadata that would refer to it did not commit)."""
+        if self.blob is not None:
+            blobs.delete(self.blob)
 
 
 def requested_checksums(req: dict, headers: dict[str, str]) -> dict[str, str | None]:
@@ -58,24 +66,30 @@ def requested_checksums(req: dict, headers: dict[str, str]) -> dict[str, str | N
     return sent
 
 
-def receive(blobs, body, req: dict, headers: dict[str, str], *, default_checksum: bool = True) -> Received:
-    """Store ``body`` as a blob and verify what the client claimed about it."""
+def receive(blobs, body, req: dict, headers: dict[str, str], *, default_checksum: bool = True,
+            inline: bool = False) -> Received:
+    """Verify what the client claimed about ``body``, then keep its bytes: inline when
+    ``inline`` allows it and they are few enough, else as a blob (none for no bytes)."""
     expected_md5 = _content_md5(req.get("ContentMD5"))
     wanted = requested_checksums(req, headers)
     algorithms = list(wanted) or ([DEFAULT_CHECKSUM] if default_checksum else [])
     running = [checksums.Checksum(name) for name in algorithms]
-    blob = blobs.write(_fed(body.chunks(READ_SIZE), running))
-    try:
-        if expected_md5 is not None and expected_md5 != blob.md5:
-            raise errors.bad_digest(req["ContentMD5"], base64.b64encode(bytes.fromhex(blob.md5)).decode())
+    for chunk in body.chunks(READ_SIZE) if running else ():
         for checksum in running:
-            value = wanted.get(checksum.algorithm)
-            if value is not None:
-                checksums.verify(checksum, value)
-    except BaseException:
-        blobs.delete(blob.id)
-        raise
-    return Received(blob.id, blob.size, blob.md5, {c.algorithm: c.b64digest() for c in running})
+            checksum.update(chunk)
+    if expected_md5 is not None and expected_md5 != body.md5:
+        raise errors.bad_digest(req["ContentMD5"], base64.b64encode(bytes.fromhex(body.md5)).decode())
+    for checksum in running:
+        if wanted.get(checksum.algorithm) is not None:
+            checksums.verify(checksum, wanted[checksum.algorithm])
+    received = Received(body.size, body.md5, {c.algorithm: c.b64digest() for c in running})
+    if inline and body.size <= store.INLINE_MAX:
+        received.inline = body.read()
+    elif body.size and body.in_memory:
+        received.blob = blobs.write(body.chunks(READ_SIZE), received.md5_hex).id
+    elif body.size:
+        received.blob = blobs.adopt(body.take_file(), received.md5_hex).id
+    return received
 
 
 def _content_md5(value: str | None) -> str | None:
@@ -88,13 +102,6 @@ def _content_md5(value: str | None) -> str | None:
     if len(raw) != 16:
         raise errors.invalid_digest(value)
     return raw.hex()
-
-
-def _fed(chunks: Iterable[bytes], running: list) -> Iterator[bytes]:
-    for chunk in chunks:
-        for checksum in running:
-            checksum.update(chunk)
-        yield chunk
 
 
 # --- ranges ----------------------------------------------------------------------------
@@ -177,6 +184,18 @@ class SegmentReader:
     def close(self) -> None:
         self._close_file()
         self._pending = []
+
+
+def version_body(blobs, conn, row, selected: tuple[int, int] | None) -> bytes | SegmentReader:
+    """The bytes of a version (``selected``: an inclusive byte range of them, or None for all)."""
+    start, end = selected or (0, row["size"] - 1)
+    inline = store.inline_body(conn, row["id"])
+    if inline is not None:
+        return inline[start:end + 1]
+    segments = store.segments_of(conn, store.object_holder(row["id"]))
+    if selected is not None:
+        segments = slice_segments(segments, start, end - start + 1)
+    return body_of(blobs, segments, end - start + 1)
 
 
 def body_of(blobs, segments: list[Segment], size: int) -> bytes | SegmentReader:

@@ -1,5 +1,5 @@
-"""CopyObject: a new version that shares the source's bytes (no byte is copied), with the
-metadata and tagging directives, copy-source conditions and source versions."""
+"""CopyObject: a new version that shares the source's blobs (only a small inline body is
+copied), with the metadata and tagging directives, copy-source conditions and source versions."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def copy_object(ctx, req: dict) -> dict:
     attrs.update(locks.initial(bucket, req, ctx.clock.time()))
     segments = store.segments_of(ctx.db, store.object_holder(source["id"]))
     version_id = versions.write(ctx, bucket, req["Key"], size=source["size"], etag=source["etag"], attrs=attrs,
-                                segments=segments)
+                                segments=segments, inline=store.inline_body(ctx.db, source["id"]))
     result_doc = {"ETag": source["etag"], "LastModified": ctx.clock.time(), **attributes.checksum_members(attrs)}
     return {
         "CopyObjectResult": result_doc, "VersionId": version_id,

@@ -1,7 +1,8 @@
 """Multipart uploads: create, upload (or copy) parts, complete, abort, list.
 
-Each part is a blob (or, copied, ranges of the source's blobs); completing makes the new
-version hold the parts' segments in order, so no byte is copied. The ETag is S3's: the MD5
+Each part is a blob (or, copied, ranges of the source's blobs; a range of a small inline
+source is written to a blob of its own); completing makes the new version hold the parts'
+segments in order, so no byte is copied. The ETag is S3's: the MD5
 of the parts' binary MD5s, then ``-<count>``.
 """
 
@@ -27,8 +28,6 @@ from headwater.services.s3 import (
 from headwater.services.s3.lookup import BUCKET_ARN, OBJECT_ARN, bucket_of, owner
 from headwater.services.s3.writes import check_key
 
-#: Every part but the last must be at least this large.
-MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PART_SIZE = 5 * 1024**3
 MAX_PART_NUMBER = 10000
 DEFAULT_MAX_PARTS = 1000
@@ -86,7 +85,7 @@ def upload_part(ctx, req: dict) -> dict:
         store.put_part(ctx.db, upload["upload_id"], req["PartNumber"], received.size, received.etag,
                        ctx.clock.time(), sums, received.segments)
     except BaseException:
-        ctx.blobs.delete(received.blob)
+        received.discard(ctx.blobs)
         raise
     return {"ETag": received.etag, **_part_checksum_members(sums), **attributes.write_members(
         json.loads(upload["attrs"]))}
@@ -111,12 +110,13 @@ def _copy_range(text: str | None, size: int) -> tuple[int, int]:
     return parsed[0], parsed[1] - parsed[0] + 1
 
 
-@service.operation("UploadPartCopy", resources=OBJECT_ARN, action="s3:PutObject", blocking=True)
-def upload_part_copy(ctx, req: dict) -> dict:
-    _check_part_number(req["PartNumber"])
-    source_bucket, source = copies.source_version(ctx, req)
-    _, upload = _upload(ctx, req)
-    start, length = _copy_range(req.get("CopySourceRange"), source["size"])
+def _copied_range(ctx, source, start: int, length: int) -> tuple[list[store.Segment], str, str | None]:
+    """The segments holding ``length`` bytes of ``source`` from ``start``, their MD5 (hex),
+    and the blob written for them when the source's bytes are inline (else None)."""
+    inline = store.inline_body(ctx.db, source["id"])
+    if inline is not None:
+        blob = ctx.blobs.write([inline[start:start + length]])
+        return [store.Segment(blob.id, 0, length)] if length else [], blob.md5, blob.id
     segments = content.slice_segments(store.segments_of(ctx.db, store.object_holder(source["id"])), start, length)
     digest = hashlib.md5(usedforsecurity=False)
     reader = content.SegmentReader(ctx.blobs, segments)
@@ -125,8 +125,23 @@ def upload_part_copy(ctx, req: dict) -> dict:
             digest.update(chunk)
     finally:
         reader.close()
-    etag = f'"{digest.hexdigest()}"'
-    store.put_part(ctx.db, upload["upload_id"], req["PartNumber"], length, etag, ctx.clock.time(), {}, segments)
+    return segments, digest.hexdigest(), None
+
+
+@service.operation("UploadPartCopy", resources=OBJECT_ARN, action="s3:PutObject", blocking=True)
+def upload_part_copy(ctx, req: dict) -> dict:
+    _check_part_number(req["PartNumber"])
+    source_bucket, source = copies.source_version(ctx, req)
+    _, upload = _upload(ctx, req)
+    start, length = _copy_range(req.get("CopySourceRange"), source["size"])
+    segments, md5, written = _copied_range(ctx, source, start, length)
+    etag = f'"{md5}"'
+    try:
+        store.put_part(ctx.db, upload["upload_id"], req["PartNumber"], length, etag, ctx.clock.time(), {}, segments)
+    except BaseException:
+        if written:
+            ctx.blobs.delete(written)
+        raise
     return {"CopyPartResult": {"ETag": etag, "LastModified": ctx.clock.time()},
             "CopySourceVersionId": source["version_id"] if source_bucket["versioning"] else None}
 
@@ -145,9 +160,10 @@ def _chosen_parts(ctx, upload_id: str, requested: list[dict]) -> list:
         if row is None or part.get("ETag", "").strip('"') != row["etag"].strip('"'):
             raise errors.invalid_part(part["PartNumber"], part.get("ETag"))
         chosen.append(row)
+    minimum = ctx.settings.s3_min_part_size  # every part but the last
     for row in chosen[:-1]:
-        if row["size"] < MIN_PART_SIZE:
-            raise errors.entity_too_small(row["size"], MIN_PART_SIZE)
+        if row["size"] < minimum:
+            raise errors.entity_too_small(row["size"], minimum)
     return chosen
 
 

@@ -79,10 +79,7 @@ def _target(ctx, req: dict) -> tuple[sqlite3.Row, sqlite3.Row]:
 def get_object(ctx, req: dict) -> dict:
     bucket, row = _target(ctx, req)
     result, selected = describe(req, row, bucket)
-    segments = store.segments_of(ctx.db, store.object_holder(row["id"]))
-    if selected is not None:
-        segments = content.slice_segments(segments, selected[0], selected[1] - selected[0] + 1)
-    result["Body"] = content.body_of(ctx.blobs, segments, result["ContentLength"])
+    result["Body"] = content.version_body(ctx.blobs, ctx.db, row, selected)
     return result
 
 

@@ -1,10 +1,13 @@
 """The SQLite schema of buckets, objects, versions and multipart uploads, and its statements.
 
-An object version's bytes are a list of *segments*, each a byte range of a blob: one
-segment for an upload, the parts' segments for a completed multipart upload, the source's
-segments for a copy. Completing or copying never copies bytes, so one blob may back several
-versions; a blob no segment holds any more is *doomed* and deleted after the commit that
-released it (``sweep_doomed``), or at the next start if the process dies first.
+A small object version's bytes (a simple upload of at most ``INLINE_MAX`` bytes, or a copy
+of one) live in the database itself, in ``inline_bodies``: one commit makes them durable,
+with no file to write and no directory to sync. Any other version's bytes are a list of
+*segments*, each a byte range of a blob: one segment for an upload, the parts' segments for
+a completed multipart upload, the source's segments for a copy. Completing or copying never
+copies a blob's bytes, so one blob may back several versions; a blob no segment holds any
+more is *doomed* and deleted after the commit that released it (``sweep_doomed``), or at the
+next start if the process dies first.
 
 Keys are TEXT in SQLite's binary collation: they sort in the byte order of their UTF-8,
 as S3 lists them. Version ids are ``null`` for versions written while versioning was never
@@ -77,6 +80,14 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
 ]
 
+#: Schema changes made after ``configs.MIGRATIONS`` existed, applied after those.
+LATER_MIGRATIONS: list[tuple[str, str]] = [
+    ("s3-0002-inline-bodies", "CREATE TABLE inline_bodies (object INTEGER PRIMARY KEY, data BLOB NOT NULL);"),
+]
+
+#: Bodies up to this size are stored in the database rather than as blobs.
+INLINE_MAX = 64 * 1024
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -145,8 +156,9 @@ def version(conn, bucket: str, key: str, version_id: str) -> sqlite3.Row | None:
 
 def add_version(conn, bucket: str, key: str, version_id: str, modified: float, *, size: int = 0,
                 etag: str = "", attrs: dict | None = None, marker: bool = False,
-                segments: Iterable[Segment] = ()) -> tuple[int, list[str]]:
-    """Insert a version as the latest one, replacing a same-id (``null``) version.
+                segments: Iterable[Segment] = (), inline: bytes | None = None) -> tuple[int, list[str]]:
+    """Insert a version as the latest one, replacing a same-id (``null``) version. Its bytes
+    are either ``inline`` (at most ``INLINE_MAX``) or the ``segments``.
 
     Returns the new row id and the blobs the replaced version released.
     """
@@ -161,7 +173,10 @@ def add_version(conn, bucket: str, key: str, version_id: str, modified: float, *
         (bucket, key, version_id, int(marker), modified, size, etag, json.dumps(attrs or {})),
     )
     row_id = cursor.lastrowid
-    hold(conn, object_holder(row_id), segments)
+    if inline is not None:
+        conn.execute("INSERT INTO inline_bodies (object, data) VALUES (?, ?)", (row_id, inline))
+    else:
+        hold(conn, object_holder(row_id), segments)
     return row_id, released
 
 
@@ -169,6 +184,7 @@ def remove_version(conn, row_id: int) -> list[str]:
     """Delete one version; the newest remaining version of its key becomes the latest."""
     row = conn.execute("SELECT bucket, key, latest FROM objects WHERE id = ?", (row_id,)).fetchone()
     conn.execute("DELETE FROM objects WHERE id = ?", (row_id,))
+    conn.execute("DELETE FROM inline_bodies WHERE object = ?", (row_id,))
     released = release(conn, object_holder(row_id))
     if row is not None and row["latest"]:
         conn.execute(
@@ -176,6 +192,12 @@ def remove_version(conn, row_id: int) -> list[str]:
             (row["bucket"], row["key"]),
         )
     return released
+
+
+def inline_body(conn, row_id: int) -> bytes | None:
+    """The version's bytes when they live in the database, else None (see ``segments_of``)."""
+    found = conn.execute("SELECT data FROM inline_bodies WHERE object = ?", (row_id,)).fetchone()
+    return None if found is None else found[0]
 
 
 def set_attrs(conn, row_id: int, attrs: dict) -> None:

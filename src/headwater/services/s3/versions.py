@@ -11,11 +11,12 @@ from headwater.services.s3.store import Segment
 
 
 def write(ctx, bucket: sqlite3.Row, key: str, *, size: int, etag: str, attrs: dict,
-          segments: list[Segment]) -> str | None:
-    """Make a new latest version of ``key``; returns the ``x-amz-version-id`` to answer."""
+          segments: list[Segment], inline: bytes | None = None) -> str | None:
+    """Make a new latest version of ``key`` (its bytes ``inline`` or in ``segments``);
+    returns the ``x-amz-version-id`` to answer."""
     version_id = version_id_for_write(bucket)
     store.add_version(ctx.db, bucket["name"], key, version_id, ctx.clock.time(), size=size, etag=etag,
-                      attrs=attrs, segments=segments)
+                      attrs=attrs, segments=segments, inline=inline)
     return version_id if bucket["versioning"] else None
 
 

@@ -1,8 +1,9 @@
-"""PutObject: a body streamed into a blob, then one short transaction for its metadata.
+"""PutObject: a small body stored with its metadata in one commit; a bigger one streamed
+into a blob first, then one short transaction for its metadata.
 
-The handler runs in a worker thread inside a deferred transaction: the bytes are written
-and synced with no database lock held, then ``claim_write`` takes the lock for the
-metadata. Whatever fails after the blob exists removes the blob again.
+The handler runs in a worker thread inside a deferred transaction: a blob is written and
+synced with no database lock held, then ``claim_write`` takes the lock for the metadata.
+Whatever fails after the blob exists removes the blob again.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def put_object(ctx, req: dict) -> dict:
     body = req.get("Body") or ctx.request.body
     if body.size > MAX_OBJECT_SIZE:
         raise errors.entity_too_large(body.size, MAX_OBJECT_SIZE)
-    received = content.receive(ctx.blobs, body, req, ctx.request.headers)
+    received = content.receive(ctx.blobs, body, req, ctx.request.headers, inline=True)
     try:
         store.claim_write(ctx.db)
         bucket = bucket_of(ctx, req["Bucket"])
@@ -51,9 +52,9 @@ def put_object(ctx, req: dict) -> dict:
         attrs.update(locks.initial(bucket, req, ctx.clock.time()))
         attrs["Checksum"] = checksum_record(received)
         version_id = versions.write(ctx, bucket, key, size=received.size, etag=received.etag, attrs=attrs,
-                                    segments=received.segments)
+                                    segments=received.segments, inline=received.inline)
     except BaseException:
-        ctx.blobs.delete(received.blob)
+        received.discard(ctx.blobs)
         raise
     result = {"ETag": received.etag, "VersionId": version_id, **attributes.write_members(attrs)}
     result.update(attributes.checksum_members(attrs))
