@@ -73,8 +73,11 @@ class Operation:
     #: False for the few operations AWS allows whatever the policies say (GetCallerIdentity).
     needs_permission: bool = True
     #: True for handlers that may take long (streaming big bodies): they run in a worker
-    #: thread instead of on the event loop.
-    blocking: bool = False
+    #: thread instead of on the event loop. A callable decides per request (``blocking(request)``).
+    blocking: bool | Callable[[Any], bool] = False
+
+    def blocks(self, request) -> bool:
+        return self.blocking(request) if callable(self.blocking) else self.blocking
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class Service:
         action: str | None = None,
         read_only: bool = False,
         needs_permission: bool = True,
-        blocking: bool = False,
+        blocking: bool | Callable[[Any], bool] = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             if name in self.operations:

@@ -105,7 +105,7 @@ class Headwater:
         service = registry.services()[operation.service]
         if not registry.storage_of(service).migrations:
             return operation.handler(ctx, params) or {}
-        if not operation.blocking:
+        if not operation.blocks(ctx.request):
             return self._transact(ctx, operation, params, service)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self._transact, ctx, operation, params, service)

@@ -19,6 +19,12 @@ from headwater.protocol import checksums
 from headwater.services.s3 import errors, store
 from headwater.services.s3.store import Segment
 
+
+def body_on_disk(request) -> bool:
+    """An upload big enough to have been spooled to disk is handled in a worker thread; a
+    small one, held in memory, on the event loop (no thread hand-off)."""
+    return not request.body.in_memory
+
 READ_SIZE = 1024 * 1024
 #: Bodies up to this size are answered from memory; larger ones stream from their blobs.
 INLINE_LIMIT = 1024 * 1024

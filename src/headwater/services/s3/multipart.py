@@ -68,7 +68,8 @@ def _part_checksum_members(stored: dict) -> dict:
             if alg in attributes.CHECKSUM_MEMBERS}
 
 
-@service.operation("UploadPart", resources=OBJECT_ARN, action="s3:PutObject", read_only=True, blocking=True)
+@service.operation("UploadPart", resources=OBJECT_ARN, action="s3:PutObject", read_only=True,
+                   blocking=content.body_on_disk)
 def upload_part(ctx, req: dict) -> dict:
     _check_part_number(req["PartNumber"])
     body = req.get("Body") or ctx.request.body
