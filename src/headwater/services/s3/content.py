@@ -20,10 +20,11 @@ from headwater.services.s3 import errors, store
 from headwater.services.s3.store import Segment
 
 
-def body_on_disk(request) -> bool:
-    """An upload big enough to have been spooled to disk is handled in a worker thread; a
-    small one, held in memory, on the event loop (no thread hand-off)."""
-    return not request.body.in_memory
+def writes_a_blob(request) -> bool:
+    """An upload that becomes a blob (its own file and fsyncs) is handled in a worker thread,
+    where fsyncs of concurrent uploads overlap; a small one, stored in SQLite, on the event
+    loop (no thread hand-off)."""
+    return request.body.size > store.INLINE_MAX
 
 READ_SIZE = 1024 * 1024
 #: Bodies up to this size are answered from memory; larger ones stream from their blobs.

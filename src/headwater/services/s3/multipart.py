@@ -69,7 +69,7 @@ def _part_checksum_members(stored: dict) -> dict:
 
 
 @service.operation("UploadPart", resources=OBJECT_ARN, action="s3:PutObject", read_only=True,
-                   blocking=content.body_on_disk)
+                   blocking=content.writes_a_blob)
 def upload_part(ctx, req: dict) -> dict:
     _check_part_number(req["PartNumber"])
     body = req.get("Body") or ctx.request.body

@@ -36,7 +36,7 @@ def checksum_record(received: content.Received) -> dict | None:
     return None
 
 
-@service.operation("PutObject", resources=OBJECT_ARN, read_only=True, blocking=content.body_on_disk)
+@service.operation("PutObject", resources=OBJECT_ARN, read_only=True, blocking=content.writes_a_blob)
 def put_object(ctx, req: dict) -> dict:
     key = req["Key"]
     check_key(key)
