@@ -112,3 +112,41 @@ def test_builders_may_name_several_actions():
     pairs = [("s3:GetObject", "arn:aws:s3:::src/k"), ("s3:PutObject", "arn:aws:s3:::dst/k")]
     asked = context_keys.authorization_requests("s3", service.operations["CopyObject"], {}, pairs)
     assert [(action, arn) for action, arn, _ in asked] == pairs
+
+
+# --- only the layers the policies read ----------------------------------------------------
+
+
+def tagging_ctx(tmp_path):
+    return SimpleNamespace(**vars(request_ctx(tmp_path)), service="dynamodb")
+
+
+TAGGED = {"TableName": "T", "Tags": [{"Key": "Env", "Value": "prod"}]}
+
+
+def test_a_context_without_wanted_keys_is_the_principal_s_own():
+    principal = context_keys.principal_keys(USER, {})
+    assert context_keys.request_context(None, "CreateTable", TAGGED, principal, frozenset()) is principal
+    assert context_keys.request_context(None, "CreateTable", TAGGED, principal,
+                                        frozenset({"aws:principaltag/team"})) is principal
+
+
+def test_only_the_request_keys_read(tmp_path):
+    context = context_keys.request_context(tagging_ctx(tmp_path), "CreateTable", TAGGED,
+                                           context_keys.principal_keys(USER, {}), frozenset({"aws:sourceip"}))
+    assert context["aws:sourceip"] == ["127.0.0.1"] and context["aws:username"] == ["alice"]
+    assert "aws:requesttag/env" not in context and "aws:currenttime" not in context
+
+
+@pytest.mark.parametrize("key", ["aws:requesttag/env", "aws:tagkeys", "dynamodb:attributes"])
+def test_parameter_keys_only_when_one_is_read(tmp_path, key):
+    context = context_keys.request_context(tagging_ctx(tmp_path), "CreateTable", TAGGED,
+                                           context_keys.principal_keys(USER, {}), frozenset({key}))
+    assert context["aws:requesttag/env"] == ["prod"]
+    assert "aws:sourceip" not in context
+
+
+def test_every_layer_without_a_wanted_set(tmp_path):
+    context = context_keys.request_context(tagging_ctx(tmp_path), "CreateTable", TAGGED,
+                                           context_keys.principal_keys(USER, {}))
+    assert {"aws:username", "aws:sourceip", "aws:requesttag/env"} <= set(context)

@@ -4,6 +4,8 @@ lower-cased, each with its list of values.
 Three layers, cheapest first: what a principal always carries (:func:`principal_keys`,
 cached by the authorizer), what every request carries (:func:`request_keys`) and what an
 operation's parameters carry (:func:`parameter_keys`: tags, S3, DynamoDB and STS keys).
+:func:`request_context` joins them, computing only the request keys the policies in force
+read, and the parameters' keys only when the policies may read one.
 :func:`authorization_requests` lists the (action, resource) questions one operation asks,
 for operations that have no IAM action of their own (DynamoDB transactions).
 """
@@ -25,6 +27,34 @@ _PRINCIPAL_TYPES = {"user": "User", "assumed-role": "AssumedRole", "root": "Acco
 _TRANSACTION_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                         "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
 _PROJECTED_NAME = re.compile(r"^\s*([^.\[\s]+)")
+#: The global keys :func:`parameter_keys` gives (besides every service's own keys).
+_PARAMETER_PREFIXES = ("aws:requesttag/", "aws:tagkeys")
+
+
+def request_context(ctx, operation: str, params: dict, principal: Context,
+                    wanted: frozenset[str] | None = None) -> Context:
+    """The ``principal`` keys, then the request's and its parameters' keys.
+
+    With ``wanted`` (the keys the policies in force read), only the request keys wanted are
+    computed, and the parameters' keys only when one of them may be; the answer may then be
+    ``principal`` itself (do not change it).
+    """
+    with_request, with_parameters = (True, True) if wanted is None else _layers(wanted)
+    if not (with_request or with_parameters):
+        return principal
+    context = dict(principal)
+    if with_request:
+        context.update(request_keys(ctx, wanted))
+    if with_parameters:
+        context.update(parameter_keys(ctx.service, operation, params))
+    return context
+
+
+@lru_cache(maxsize=1024)
+def _layers(wanted: frozenset[str]) -> tuple[bool, bool]:
+    """Whether ``wanted`` holds a key of the request layer, and one of the parameter layer."""
+    return (not wanted.isdisjoint(REQUEST_KEYS),
+            any(key.startswith(_PARAMETER_PREFIXES) or not key.startswith("aws:") for key in wanted))
 
 
 def principal_keys(principal: Principal, tags: dict[str, str], session=None) -> Context:
@@ -50,27 +80,35 @@ def principal_keys(principal: Principal, tags: dict[str, str], session=None) -> 
     return keys
 
 
-def request_keys(ctx) -> Context:
-    """Keys every request carries: time, source address, transport, region, user agent."""
+def request_keys(ctx, wanted=None) -> Context:
+    """Keys every request carries (only those ``wanted``, when given): time, source address,
+    transport, region, user agent."""
     now = ctx.clock.time()
-    settings = ctx.settings
-    request = ctx.request
-    secure = settings.secure_transport or request.scheme == "https"
-    keys: Context = {
-        "aws:currenttime": [_iso(now)],
-        "aws:epochtime": [str(int(now))],
-        "aws:sourceip": [settings.source_ip or request.client_ip],
-        "aws:securetransport": ["true" if secure else "false"],
-        "aws:requestedregion": [ctx.region],
-        "aws:viaawsservice": ["false"],
-    }
-    agent = request.headers.get("user-agent")
-    if agent:
-        keys["aws:useragent"] = [agent]
-    referer = request.headers.get("referer")
-    if referer:
-        keys["aws:referer"] = [referer]
+    keys: Context = {}
+    for key in REQUEST_KEYS if wanted is None else wanted:
+        read = _REQUEST_READERS.get(key)
+        value = read(ctx, now) if read is not None else None
+        if value:
+            keys[key] = [value]
     return keys
+
+
+def _secure_transport(ctx, now) -> str:
+    return "true" if ctx.settings.secure_transport or ctx.request.scheme == "https" else "false"
+
+
+_REQUEST_READERS = {
+    "aws:currenttime": lambda ctx, now: _iso(now),
+    "aws:epochtime": lambda ctx, now: str(int(now)),
+    "aws:sourceip": lambda ctx, now: ctx.settings.source_ip or ctx.request.client_ip,
+    "aws:securetransport": _secure_transport,
+    "aws:requestedregion": lambda ctx, now: ctx.region,
+    "aws:viaawsservice": lambda ctx, now: "false",
+    "aws:useragent": lambda ctx, now: ctx.request.headers.get("user-agent"),
+    "aws:referer": lambda ctx, now: ctx.request.headers.get("referer"),
+}
+#: The keys :func:`request_keys` gives.
+REQUEST_KEYS = frozenset(_REQUEST_READERS)
 
 
 def parameter_keys(service: str, operation: str, params: dict) -> Context:

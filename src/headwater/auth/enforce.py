@@ -8,8 +8,12 @@ for ``sts:AssumeRole`` the role's trust policy). Root may do anything in its own
 as on AWS. ``settings.iam`` chooses: ``enforce`` (deny), ``soft`` (allow, but record what
 would be denied) or ``off``. Denials are recorded in :mod:`headwater.auth.denials`.
 
-Parsed policies are cached by their text, and a caller's policy set by the IAM store's
-``policy_generation``, so a request costs one small read of the IAM database.
+Parsed policies are cached by their text, and a caller's policies (indexed by action, see
+:class:`~headwater.auth.policy.PolicySet`) by the IAM store's ``policy_generation``, which
+is read again only when the IAM database changed (:meth:`Authorizer.generation`). A request
+evaluates only the statements that cover its action, against a context holding only the
+keys those statements read; a denial is decided again with the whole context, so that its
+explanation is complete.
 """
 
 from __future__ import annotations
@@ -17,13 +21,23 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from headwater import registry
 from headwater.auth import context_keys, denials, errors
 from headwater.auth.keys import Principal
-from headwater.auth.policy import (MalformedPolicy, Policies, PrincipalFacts, Request, evaluate, evaluate_trust,
-                                   parse)
+from headwater.auth.policy import (
+    TYPELESS_KEYS,
+    MalformedPolicy,
+    Policies,
+    PolicySet,
+    PrincipalFacts,
+    Request,
+    evaluate,
+    evaluate_trust,
+    parse,
+)
+from headwater.auth.policy.sets import gather
 from headwater.errors import ServiceError
 
 log = logging.getLogger("headwater.iam")
@@ -34,6 +48,9 @@ _ASSUME_ROLE = "sts:AssumeRole"
 #: Actions decided with the role's trust policy as the resource policy.
 _TRUST_ACTIONS = (_ASSUME_ROLE, "sts:TagSession")
 _PARSED_CACHE_LIMIT = 10_000
+_DECISIONS_REMEMBERED = 1024
+_RESOURCE_TAG = "aws:resourcetag/"
+_LEADING_KEYS = "dynamodb:leadingkeys"
 
 
 @dataclass(frozen=True)
@@ -41,14 +58,25 @@ class Caller:
     """What the engine needs of one caller, valid for one IAM ``generation``."""
 
     generation: int
-    facts: object  # policy.PrincipalFacts
-    identity: list
-    boundary: tuple | None
-    session: list | None
+    facts: PrincipalFacts
+    identity: PolicySet
+    boundary: tuple | None  # (source, Policy)
+    session: PolicySet | None
+    #: The keys that depend only on the caller (:func:`context_keys.principal_keys`).
     keys: dict
-    #: Whether any of the caller's policies tests keys that cost a read of the service's data.
-    tests_resource_tags: bool
-    tests_leading_keys: bool
+    #: Identity, boundary and session policies together: the keys they read per action.
+    everything: PolicySet
+    #: Decisions that depend on no context key, by (action, resource, resource account).
+    decided: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def reads(self, action: str) -> frozenset[str]:
+        """The condition keys the caller's own policies read for ``action``."""
+        return self.everything.candidates(action).keys
+
+    def remember(self, question: tuple, decision) -> None:
+        if len(self.decided) >= _DECISIONS_REMEMBERED:
+            self.decided.clear()
+        self.decided[question] = decision
 
 
 class Authorizer:
@@ -58,10 +86,13 @@ class Authorizer:
         self.app = app
         self._parsed: dict[tuple[str, str], object] = {}
         self._callers: dict[tuple[str, str], Caller] = {}
-        #: ``PRAGMA data_version`` of the IAM database when its generation was last read.
-        self._version_connection: sqlite3.Connection | None = None
+        #: On a connection of our own: ``PRAGMA data_version`` of the IAM database.
+        self._version_cursor: sqlite3.Cursor | None = None
         self._version_lock = threading.Lock()
+        #: ``(data_version, generation)`` when the generation was last read.
         self._seen = (None, 0)
+        #: The principal the IAM key resolver resolved last, and the generation it saw then.
+        self._vouched: tuple[Principal | None, int] = (None, 0)
 
     @property
     def mode(self) -> str:
@@ -80,10 +111,8 @@ class Authorizer:
         if operation.action == _ASSUME_ROLE and params.get("Tags"):
             questions.append(("sts:TagSession", questions[0][1], {}))
         caller = self._caller(ctx.principal)
-        context = {**caller.keys, **context_keys.request_keys(ctx),
-                   **context_keys.parameter_keys(ctx.service, operation.name, params)}
         for action, resource, extra in questions:
-            self._check(ctx, caller, action, resource, {**context, **extra}, params)
+            self._check(ctx, caller, action, resource, params, extra)
 
     def conceal_missing(self, ctx, params: dict, error: ServiceError) -> ServiceError:
         """S3 (iam.md §6.5): a missing key is a 404 only for a caller who may ``s3:ListBucket``
@@ -91,10 +120,8 @@ class Authorizer:
         if error.code != "NoSuchKey" or ctx.service != "s3" or self.mode == "off" or ctx.principal.is_root:
             return error
         bucket = f"arn:aws:s3:::{params.get('Bucket', '')}"
-        caller = self._caller(ctx.principal)
-        context = {**caller.keys, **context_keys.request_keys(ctx)}
         try:
-            self._check(ctx, caller, "s3:ListBucket", bucket, context, params)
+            self._check(ctx, self._caller(ctx.principal), "s3:ListBucket", bucket, {}, {})
         except ServiceError as denied:
             return denied
         return error
@@ -108,10 +135,12 @@ class Authorizer:
 
     # -- one question -------------------------------------------------------------------
 
-    def _check(self, ctx, caller: Caller, action: str, resource: str, context: dict, params: dict) -> None:
-        decision = self.decide(ctx, caller, action, resource, context, params)
+    def _check(self, ctx, caller: Caller, action: str, resource: str, params: dict, extra: dict) -> None:
+        decision = self.decide(ctx, caller, action, resource, params, extra)
         if decision is None or decision.effect == "Allow":
             return
+        # The same answer, explained with every key (statements for other actions included).
+        decision = self.decide(ctx, caller, action, resource, params, extra, complete=True)
         enforced = self.mode == "enforce"
         policy_type = decision.policy_type or "identity-based"
         self._record(ctx.principal, action, resource, decision, enforced, policy_type)
@@ -121,21 +150,40 @@ class Authorizer:
             raise errors.access_denied(ctx.service, ctx.principal.arn, action, resource,
                                        explicit=decision.effect == "ExplicitDeny", policy_type=worded_type)
 
-    def decide(self, ctx, caller: Caller, action: str, resource: str, context: dict, params: dict):
-        """The engine's Decision for one question; None when root acts in its own account."""
+    def decide(self, ctx, caller: Caller, action: str, resource: str, params: dict, extra: dict | None = None,
+               *, complete: bool = False):
+        """The engine's Decision for one question; None when root acts in its own account.
+
+        The context holds the keys the policies in force read for ``action`` (all of them
+        when ``complete``), and ``extra`` keys of the question (a transaction item's). An
+        answer that depends on the caller's policies alone is remembered with them."""
+        extra = extra or {}
         if action in _TRUST_ACTIONS:
+            context = self._context(ctx, caller, resource, params, extra, None)
             return self._decide_trust(caller, action, resource, context)
         owner, resource_policy = self._resource_policy(ctx.service, resource)
         if ctx.principal.is_root and (owner is None or owner == ctx.principal.account):
             return None
-        resource_text = resource_policy[1].lower() if resource_policy else ""
-        context = {**context, **self._costly_keys(
-            ctx, resource, params, caller.tests_resource_tags or "resourcetag/" in resource_text,
-            caller.tests_leading_keys or "dynamodb:leadingkeys" in resource_text)}
         policies = Policies(identity=caller.identity, boundary=caller.boundary, session=caller.session,
                             resource=self._parsed_resource(resource_policy),
                             resource_account=owner or _arn_account(resource) or ctx.principal.account)
-        return evaluate(Request(action, resource, caller.facts, context), policies)
+        wanted = None if complete else _wanted(caller, action, resource, policies.resource)
+        if wanted is None or wanted or extra or policies.resource:
+            context = self._context(ctx, caller, resource, params, extra, wanted)
+            return evaluate(Request(action, resource, caller.facts, context), policies)
+        question = (action, resource, policies.resource_account)
+        decision = caller.decided.get(question)
+        if decision is None:
+            decision = evaluate(Request(action, resource, caller.facts, caller.keys), policies)
+            caller.remember(question, decision)
+        return decision
+
+    def _context(self, ctx, caller: Caller, resource: str, params: dict, extra: dict,
+                 wanted: frozenset[str] | None) -> dict:
+        """The request context: ``wanted`` keys (every key when None) and the ``extra`` ones."""
+        context = context_keys.request_context(ctx, ctx.operation, params, caller.keys, wanted)
+        costly = self._costly_keys(ctx, resource, params, wanted)
+        return {**context, **extra, **costly} if extra or costly else context
 
     def _decide_trust(self, caller: Caller, action: str, role_arn: str, context: dict):
         with self.app.database("iam").transaction(write=False) as conn:
@@ -153,8 +201,16 @@ class Authorizer:
         """The caller's policies and keys (public for the policy simulator and tests)."""
         return self._caller(principal)
 
+    def vouch(self, principal: Principal, generation: int) -> None:
+        """The IAM key resolver has just resolved ``principal`` (an object it makes anew
+        whenever the generation moves) as of ``generation``: authorizing the same request
+        then needs no read of the generation of its own."""
+        self._vouched = (principal, generation)
+
     def _caller(self, principal: Principal) -> Caller:
-        generation = self._generation()
+        vouched, generation = self._vouched
+        if vouched is not principal:
+            generation = self.generation()
         key = (principal.arn, principal.access_key if principal.is_temporary else "")
         cached = self._callers.get(key)
         if cached is not None and cached.generation == generation:
@@ -172,15 +228,14 @@ class Authorizer:
             tags = {**tags, **session.tags}
         session_policies = None
         if session is not None and session.policies:
-            session_policies = self._parse_all(session.policies, "session")
+            session_policies = PolicySet(self._parse_all(session.policies, "session"))
         facts = PrincipalFacts(principal.arn, principal.account, principal.kind, principal.user_id, principal.name,
                                principal.role_arn)
-        texts = " ".join(text for _, text in [*identity, *([boundary] if boundary else []),
-                                               *(session.policies if session else ())]).lower()
-        return Caller(generation, facts, self._parse_all(identity, "identity"),
-                      self._parse_one(boundary, "boundary"), session_policies,
-                      context_keys.principal_keys(principal, tags, session), "resourcetag/" in texts,
-                      "dynamodb:leadingkeys" in texts)
+        identity = PolicySet(self._parse_all(identity, "identity"))
+        boundary = self._parse_one(boundary, "boundary")
+        everything = PolicySet([*identity, *([boundary] if boundary else []), *(session_policies or ())])
+        return Caller(generation, facts, identity, boundary, session_policies,
+                      context_keys.principal_keys(principal, tags, session), everything)
 
     def _stored_policies(self, principal: Principal):
         """``(identity [(source, text)], boundary (source, text) | None, tags)`` from the IAM store."""
@@ -202,31 +257,31 @@ class Authorizer:
 
         return endpoint_of(self.app.settings)[1].get(principal.access_key)
 
-    def _generation(self) -> int:
+    def generation(self) -> int:
         """The IAM store's generation, read again only when its database changed: SQLite's
         ``data_version`` (on a connection of our own, which never writes) moves with every
-        commit of any other connection, in this process or another (``headwater iam load``)."""
+        commit of any other connection, in this process or another (``headwater iam load``).
+        The IAM key resolver caches on it too."""
         if not self._has_iam():
             return 0
-        database = self.app.database("iam")
         with self._version_lock:
-            if self._version_connection is None:
-                self._version_connection = sqlite3.connect(database.path, isolation_level=None,
-                                                           check_same_thread=False)
-            (version,) = self._version_connection.execute("PRAGMA data_version").fetchone()
+            if self._version_cursor is None:
+                path = self.app.database("iam").path
+                self._version_cursor = sqlite3.connect(path, isolation_level=None, check_same_thread=False).cursor()
+            (version,) = self._version_cursor.execute("PRAGMA data_version").fetchone()
         seen_version, generation = self._seen
         if version != seen_version:
-            with database.transaction(write=False) as conn:
+            with self.app.database("iam").transaction(write=False) as conn:
                 generation = self._iam_store().policy_generation(conn)
             self._seen = (version, generation)
         return generation
 
     def close(self) -> None:
-        """Release the connection :meth:`_generation` watches the IAM database with."""
+        """Release the connection :meth:`generation` watches the IAM database with."""
         with self._version_lock:
-            if self._version_connection is not None:
-                self._version_connection.close()
-                self._version_connection = None
+            if self._version_cursor is not None:
+                self._version_cursor.connection.close()
+                self._version_cursor = None
 
     @staticmethod
     def _has_iam() -> bool:
@@ -279,19 +334,20 @@ class Authorizer:
         owner, text = found
         return owner, ((_policy_source(service, resource), text) if text else None)
 
-    def _costly_keys(self, ctx, resource: str, params: dict, resource_tags: bool, leading_keys: bool) -> dict:
-        """Keys that need a read of the service's data, computed only when a policy tests them."""
+    def _costly_keys(self, ctx, resource: str, params: dict, wanted: frozenset[str] | None) -> dict:
+        """Keys that need a read of the service's data, computed only when ``wanted`` (every
+        key when None)."""
         keys = {}
-        if resource_tags:
+        if wanted is None or any(key.startswith(_RESOURCE_TAG) for key in wanted):
             hook = self._hook(ctx.service, "resource_tags")
             if hook is not None:
                 with self.app.database(ctx.service).transaction(write=False) as conn:
                     tags = hook(conn, resource) or {}
-                keys.update({f"aws:resourcetag/{key.lower()}": [value] for key, value in tags.items()})
-        if leading_keys and ctx.service == "dynamodb":
+                keys.update({f"{_RESOURCE_TAG}{key.lower()}": [value] for key, value in tags.items()})
+        if (wanted is None or _LEADING_KEYS in wanted) and ctx.service == "dynamodb":
             partition_key = self._partition_key(ctx, resource)
             if partition_key:
-                keys["dynamodb:leadingkeys"] = context_keys.leading_keys(params, partition_key)
+                keys[_LEADING_KEYS] = context_keys.leading_keys(params, partition_key)
         return keys
 
     def _partition_key(self, ctx, resource: str) -> str | None:
@@ -319,6 +375,14 @@ class Authorizer:
                 denials.record(conn, denial)
         except Exception:  # a denial must be answered even if it cannot be recorded
             log.exception("could not record a denial")
+
+
+def _wanted(caller: Caller, action: str, resource: str, resource_policy) -> frozenset[str]:
+    """The keys the policies in force read for ``action`` on ``resource``."""
+    keys = caller.reads(action)
+    if resource_policy is not None:
+        keys = keys | gather([resource_policy], action).keys
+    return keys | TYPELESS_KEYS if resource == "*" else keys
 
 
 def _arn_account(arn: str) -> str | None:

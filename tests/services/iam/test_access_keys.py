@@ -31,8 +31,9 @@ def test_a_wrong_secret_is_refused(iam, server, name):
 def test_inactive_keys_are_refused_until_reactivated(iam, server, name):
     iam.create_user(UserName=name)
     key = iam.create_access_key(UserName=name)["AccessKey"]
-    iam.update_access_key(UserName=name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
     sts = server.client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+    assert sts.get_caller_identity()["Arn"].endswith(f":user/{name}")
+    iam.update_access_key(UserName=name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
     with pytest.raises(ClientError) as excinfo:
         sts.get_caller_identity()
     assert excinfo.value.response["Error"]["Code"] == "InvalidClientTokenId"
@@ -49,9 +50,11 @@ def test_two_keys_at_most_and_deleted_keys_stop_working(iam, server, name):
         iam.create_access_key(UserName=name)
     assert excinfo.value.response["Error"] == {
         "Type": "Sender", "Code": "LimitExceeded", "Message": "Cannot exceed quota for AccessKeysPerUser: 2"}
+    sts = server.client("sts", first["AccessKeyId"], first["SecretAccessKey"])
+    assert sts.get_caller_identity()["Arn"].endswith(f":user/{name}")
     iam.delete_access_key(UserName=name, AccessKeyId=first["AccessKeyId"])
     with pytest.raises(ClientError) as excinfo:
-        server.client("sts", first["AccessKeyId"], first["SecretAccessKey"]).get_caller_identity()
+        sts.get_caller_identity()
     assert excinfo.value.response["Error"]["Code"] == "InvalidClientTokenId"
     with pytest.raises(ClientError) as excinfo:
         iam.delete_access_key(UserName=name, AccessKeyId=first["AccessKeyId"])

@@ -1,7 +1,8 @@
 """IAM policy evaluation: pure functions, no I/O.
 
-``parse`` validates and compiles a policy document once; ``evaluate`` and
-``evaluate_trust`` decide requests against compiled policies (spec: shared/specs/iam.md).
+``parse`` validates and compiles a policy document once; ``PolicySet`` indexes a caller's
+policies by action; ``evaluate`` and ``evaluate_trust`` decide requests against compiled
+policies (spec: shared/specs/iam.md).
 """
 
 from headwater.auth.policy.document import (
@@ -12,6 +13,7 @@ from headwater.auth.policy.document import (
     parse,
 )
 from headwater.auth.policy.evaluate import evaluate, evaluate_trust
+from headwater.auth.policy.matching import TYPELESS_KEYS
 from headwater.auth.policy.model import (
     ALLOW,
     BOUNDARY,
@@ -27,9 +29,11 @@ from headwater.auth.policy.model import (
     PrincipalFacts,
     Request,
 )
+from headwater.auth.policy.sets import Candidates, PolicySet
 
 __all__ = [
     "ALLOW", "BOUNDARY", "EXPLICIT_DENY", "IDENTITY", "IMPLICIT_DENY", "KINDS", "RESOURCE",
-    "SESSION", "TRUST", "Decision", "MalformedPolicy", "Match", "Policies", "Policy",
-    "PrincipalFacts", "Request", "Statement", "evaluate", "evaluate_trust", "parse",
+    "SESSION", "TRUST", "TYPELESS_KEYS", "Candidates", "Decision", "MalformedPolicy",
+    "Match", "Policies", "Policy", "PolicySet", "PrincipalFacts", "Request", "Statement",
+    "evaluate", "evaluate_trust", "parse",
 ]

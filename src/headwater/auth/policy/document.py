@@ -17,7 +17,7 @@ from headwater.auth.policy.conditions import (
     Condition,
     split_operator,
 )
-from headwater.auth.policy.matching import ActionSet, PrincipalSet, ResourceSet
+from headwater.auth.policy.matching import ActionSet, Pattern, PrincipalSet, ResourceSet
 
 KINDS = ("identity", "resource", "trust", "session", "boundary")
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -70,6 +70,8 @@ class Statement:
     resources: ResourceSet | None  # None in trust policies
     principals: PrincipalSet | None  # None in identity, boundary and session policies
     conditions: tuple[Condition, ...]
+    #: The condition keys the statement reads: its conditions' and its policy variables'.
+    keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -328,9 +330,16 @@ def _compile(index: int, statement: dict, kind: str, variables: bool) -> Stateme
         negated = "NotResource" in statement
         resources = ResourceSet(tuple(_listed(statement, "NotResource" if negated else "Resource")),
                                 negated, variables=variables)
+    conditions = _conditions(statement.get("Condition", {}), variables)
     return Statement(index, statement.get("Sid"), statement["Effect"], actions, resources,
-                     _principal_set(statement),
-                     _conditions(statement.get("Condition", {}), variables))
+                     _principal_set(statement), conditions, _read_keys(resources, conditions))
+
+
+def _read_keys(resources: ResourceSet | None, conditions: tuple[Condition, ...]) -> frozenset[str]:
+    patterns = [*(resources.patterns if resources else ()),
+                *(value for condition in conditions for value in condition.values if isinstance(value, Pattern))]
+    return frozenset([condition.key for condition in conditions]
+                     + [variable.key for pattern in patterns for variable in pattern.variables])
 
 
 def _principal_set(statement: dict) -> PrincipalSet | None:

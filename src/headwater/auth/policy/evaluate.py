@@ -25,6 +25,7 @@ from headwater.auth.policy.model import (
     Policies,
     Request,
 )
+from headwater.auth.policy.sets import candidates
 
 
 @dataclass(slots=True)
@@ -49,6 +50,10 @@ class Scan:
     unmet: list[Hit] = field(default_factory=list)  # matched, but a condition failed
 
 
+#: What an empty group of policies says (shared: never changed).
+_NOTHING = Scan()
+
+
 def evaluate(request: Request, policies: Policies) -> Decision:
     """Decide ``request`` against the ``policies`` in force (spec §4.2)."""
     if request.action.lower() == "sts:getcalleridentity":
@@ -66,10 +71,10 @@ def _decide(request: Request, policies: Policies, resource_type: str) -> Decisio
     missing: set[str] = set()
     has_boundary = policies.boundary is not None
     groups = {
-        IDENTITY: list(policies.identity or ()),
-        resource_type: [policies.resource] if policies.resource else [],
-        BOUNDARY: [policies.boundary] if has_boundary else [],
-        SESSION: list(policies.session or ()),
+        IDENTITY: policies.identity or (),
+        resource_type: (policies.resource,) if policies.resource else (),
+        BOUNDARY: (policies.boundary,) if has_boundary else (),
+        SESSION: policies.session or (),
     }
     scans = {kind: scan(named, request, missing, has_boundary) for kind, named in groups.items()}
     decide = _Decider(request, policies, scans, resource_type, sorted(missing))
@@ -133,20 +138,21 @@ class _Decider:
 
 # -- statement matching ---------------------------------------------------------------------
 
-def scan(named: list, request: Request, missing: set[str], has_boundary: bool) -> Scan:
-    """Sort the statements of ``named`` (source, Policy) pairs that apply to ``request``."""
+def scan(named, request: Request, missing: set[str], has_boundary: bool) -> Scan:
+    """Sort the statements of ``named`` (a PolicySet or (source, Policy) pairs) that apply to
+    ``request``: only those whose action covers the request's are looked at."""
+    if not named:
+        return _NOTHING
     found = Scan()
-    for source, policy in named:
-        names_principals = policy.kind in ("resource", "trust")
-        for statement in policy.statements_for(request.action):
-            how = _applies(statement, request, missing, has_boundary, names_principals)
-            if how is False:
-                continue
-            if _conditions_hold(statement.conditions, request.context, missing):
-                (found.allows if statement.effect == "Allow" else found.denies).append(
-                    Hit(source, statement, how))
-            else:
-                found.unmet.append(Hit(source, statement, how))
+    for source, names_principals, statement in candidates(named, request.action).statements:
+        how = _applies(statement, request, missing, has_boundary, names_principals)
+        if how is False:
+            continue
+        if _conditions_hold(statement.conditions, request.context, missing):
+            (found.allows if statement.effect == "Allow" else found.denies).append(
+                Hit(source, statement, how))
+        else:
+            found.unmet.append(Hit(source, statement, how))
     return found
 
 

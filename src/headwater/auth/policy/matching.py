@@ -21,6 +21,8 @@ from headwater.auth.policy.variables import (
 )
 
 LITERAL, GLOB, ARN = "literal", "glob", "arn"
+#: The keys a resource element reads for an action without a resource type (``*``).
+TYPELESS_KEYS = frozenset({"aws:requestedregion", "aws:principalaccount"})
 _FLAGS = re.DOTALL
 _COMPLETIONS_REMEMBERED = 256
 
@@ -159,7 +161,8 @@ class ResourceSet:
         return found != self.negated
 
     def _matches_typeless(self, action: str, context, missing) -> bool:
-        """An action without a resource type (decision D4): ``*`` or the service's ``…:*``."""
+        """An action without a resource type (decision D4): ``*`` or the service's ``…:*``
+        (in the caller's region and account: the :data:`TYPELESS_KEYS`)."""
         service = action.split(":", 1)[0].lower()
         region = (context.get("aws:requestedregion") or [""])[0]
         account = (context.get("aws:principalaccount") or [""])[0]

@@ -49,9 +49,9 @@ class Request:
 class Policies:
     """The policies in force for one request, each paired with a source id shown to users."""
 
-    identity: list = field(default_factory=list)  # list[tuple[str, Policy]]
+    identity: list = field(default_factory=list)  # list[tuple[str, Policy]] or a PolicySet
     boundary: tuple | None = None  # tuple[str, Policy] | None
-    session: list | None = None  # list[tuple[str, Policy]] | None
+    session: list | None = None  # list[tuple[str, Policy]] or a PolicySet, | None
     resource: tuple | None = None  # tuple[str, Policy] | None
     resource_account: str | None = None
 
