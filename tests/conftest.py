@@ -31,3 +31,20 @@ def aws(request, server):
     import boto3
 
     return lambda service, **config: boto3.client(service, endpoint_url=endpoint)
+
+
+@pytest.fixture
+def local(request, server):
+    """The headwater the tests started (for tests that look inside it); skipped against another endpoint."""
+    if request.config.getoption("--endpoint-url"):
+        pytest.skip("needs the headwater started by the tests")
+    return server
+
+
+@pytest.fixture
+def headwater_process(tmp_path):
+    """A ``headwater serve`` of the test's own on ``tmp_path``, to SIGKILL (tests.crashing); killed after the test."""
+    from tests.crashing import HeadwaterProcess
+
+    with HeadwaterProcess(tmp_path) as process:
+        yield process

@@ -1,15 +1,22 @@
-"""Crash tests' shared parts: a server in a subprocess that can be SIGKILLed at will, and
-writers that load it from several threads until it is killed."""
+"""Crash tests' shared parts: a server in a subprocess that can be SIGKILLed at will (any,
+or ``headwater serve``), writers that load it from several threads until it is killed, the
+record of what it acknowledged, and numbered rows written through a SQL connection."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+import boto3
+from botocore.config import Config
 
 from tests.server import free_port
 
@@ -69,6 +76,49 @@ class KillableServer:
         self.kill()
 
 
+class HeadwaterProcess(KillableServer):
+    """``headwater serve`` with durable writes into ``data_dir``."""
+
+    name = "headwater"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "headwater.cli", "serve", "--port", str(self.port),
+                "--data-dir", str(self.data_dir), "--fsync", "full", "--log-level", "warning"]
+
+    def env(self) -> dict[str, str]:
+        return {"PYTHONUNBUFFERED": "1"}
+
+    def is_ready(self) -> bool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_headwater/health", timeout=1) as answer:
+            return answer.status == 200
+
+    def client(self, service: str, **timeouts):
+        """A boto3 client that sends each call once (the server may die under it)."""
+        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{self.port}", region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test",
+                            config=Config(retries={"total_max_attempts": 1}, **timeouts))
+
+
+class Acknowledged:
+    """What the writer threads acknowledged, and the numbers they give what they write."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.numbers = itertools.count(1)
+        self.items: set = set()
+
+    def next_number(self) -> int:
+        with self.lock:
+            return next(self.numbers)
+
+    def add(self, *items) -> None:
+        with self.lock:
+            self.items.update(items)
+
+    def count(self) -> int:
+        return len(self.items)
+
+
 def write_until_killed(
     server: KillableServer,
     new_writer: Callable[[], Callable[[], None]],
@@ -104,3 +154,35 @@ def write_until_killed(
     server.kill()
     for thread in threads:
         thread.join(timeout=30)
+
+
+EVENTS_TABLE = "CREATE TABLE events (id INT PRIMARY KEY, body VARCHAR(40))"
+
+
+def insert_events_until_killed(server: KillableServer, connect, acknowledged: Acknowledged, kill_after: int,
+                               lost: tuple[type[BaseException], ...]) -> None:
+    """Insert numbered rows into ``events`` (see ``EVENTS_TABLE``), each writer on its own
+    DB-API connection from ``connect()``, until the server is killed (``write_until_killed``)."""
+
+    def new_writer():
+        conn = connect()
+
+        def write():
+            number = acknowledged.next_number()
+            conn.cursor().execute("INSERT INTO events VALUES (%s, %s)", (number, f"event {number}"))
+            acknowledged.add(number)
+
+        return write
+
+    write_until_killed(server, new_writer, acknowledged.count, kill_after, lost)
+
+
+def stored_event_ids(connect) -> set[int]:
+    """The ids in ``events``, read on a new connection from ``connect()``."""
+    conn = connect()
+    try:
+        cursor = conn.cursor()
+        cursor.execute("SELECT id FROM events")
+        return {row[0] for row in cursor.fetchall()}
+    finally:
+        conn.close()

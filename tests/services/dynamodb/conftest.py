@@ -13,14 +13,6 @@ def ddb(aws):
     return aws("dynamodb")
 
 
-@pytest.fixture
-def local(request, server):
-    """The headwater the tests started (for tests that look inside it); skipped against another endpoint."""
-    if request.config.getoption("--endpoint-url"):
-        pytest.skip("needs the headwater started by the tests")
-    return server
-
-
 def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 

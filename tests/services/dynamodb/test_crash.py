@@ -10,65 +10,28 @@ equals four times the number of transactions present.
 
 from __future__ import annotations
 
-import itertools
 import random
-import sys
-import threading
-import urllib.request
 
-import boto3
-import pytest
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from tests.crashing import KillableServer, write_until_killed
+from tests.crashing import Acknowledged, HeadwaterProcess, write_until_killed
 
 ROUNDS = 3
 TABLE = "crash-items"
 TRANSACTION_SIZE = 4
 
 
-class Headwater(KillableServer):
-    """``headwater serve`` with durable writes into ``data_dir``."""
-
-    name = "headwater"
-
-    def command(self) -> list[str]:
-        return [sys.executable, "-m", "headwater.cli", "serve", "--port", str(self.port),
-                "--data-dir", str(self.data_dir), "--fsync", "full", "--log-level", "warning"]
-
-    def env(self) -> dict[str, str]:
-        return {"PYTHONUNBUFFERED": "1"}
-
-    def is_ready(self) -> bool:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_headwater/health", timeout=1) as answer:
-            return answer.status == 200
-
-    def client(self):
-        config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=10)
-        return boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{self.port}", region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test", config=config)
-
-
-@pytest.fixture
-def headwater(tmp_path):
-    with Headwater(tmp_path) as server:
-        yield server
-
-
-class Load:
-    """What the writers sent and what headwater acknowledged."""
+class Load(Acknowledged):
+    """What the writers sent and what headwater acknowledged: items, and transactions."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.ids = itertools.count()
-        self.acknowledged_items: set[str] = set()
+        super().__init__()
         self.transactions: set[int] = set()  # attempted, acknowledged or not
         self.acknowledged_transactions: set[int] = set()
 
-    def next_id(self) -> int:
-        with self.lock:
-            return next(self.ids)
+
+def dynamodb(server: HeadwaterProcess):
+    return server.client("dynamodb", connect_timeout=5, read_timeout=10)
 
 
 def transaction_keys(number: int) -> list[str]:
@@ -76,16 +39,15 @@ def transaction_keys(number: int) -> list[str]:
 
 
 def send_batch(client, load: Load) -> None:
-    keys = [f"batch-{load.next_id()}" for _ in range(25)]
+    keys = [f"batch-{load.next_number()}" for _ in range(25)]
     answer = client.batch_write_item(RequestItems={TABLE: [
         {"PutRequest": {"Item": {"pk": {"S": key}, "payload": {"S": key * 20}}}} for key in keys]})
     assert answer["UnprocessedItems"] == {}
-    with load.lock:
-        load.acknowledged_items.update(keys)
+    load.add(*keys)
 
 
 def send_transaction(client, load: Load) -> None:
-    number = load.next_id()
+    number = load.next_number()
     with load.lock:
         load.transactions.add(number)
     puts = [{"Put": {"TableName": TABLE, "Item": {"pk": {"S": key}, "tx": {"N": str(number)}}}}
@@ -95,17 +57,17 @@ def send_transaction(client, load: Load) -> None:
     client.transact_write_items(TransactItems=puts + [counter])
     with load.lock:
         load.acknowledged_transactions.add(number)
-        load.acknowledged_items.update(transaction_keys(number))
+        load.items.update(transaction_keys(number))
 
 
-def load_until_killed(server: Headwater, load: Load, kill_after: int) -> None:
+def load_until_killed(server: HeadwaterProcess, load: Load, kill_after: int) -> None:
     """Batches and transactions from several clients until ``kill_after`` more items were acknowledged."""
 
     def new_writer():
-        client = server.client()
+        client = dynamodb(server)
         return lambda: random.choice((send_batch, send_transaction))(client, load)
 
-    write_until_killed(server, new_writer, lambda: len(load.acknowledged_items), kill_after,
+    write_until_killed(server, new_writer, load.count, kill_after,
                        lost=(BotoCoreError, ClientError, OSError))
 
 
@@ -119,18 +81,18 @@ def stored_items(client) -> dict[str, dict]:
             return items
 
 
-def test_acknowledged_writes_survive_sigkill_and_transactions_stay_whole(headwater):
+def test_acknowledged_writes_survive_sigkill_and_transactions_stay_whole(headwater_process):
+    headwater = headwater_process
     load = Load()
     headwater.start()
-    client = headwater.client()
-    client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    dynamodb(headwater).create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+                                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     for _ in range(ROUNDS):
         load_until_killed(headwater, load, kill_after=random.randint(100, 300))
         headwater.start()
-        items = stored_items(headwater.client())
-        lost = load.acknowledged_items - items.keys()
+        items = stored_items(dynamodb(headwater))
+        lost = load.items - items.keys()
         assert not lost, f"{len(lost)} acknowledged items lost after SIGKILL"
         present = [number for number in load.transactions
                    if any(key in items for key in transaction_keys(number))]
@@ -138,4 +100,4 @@ def test_acknowledged_writes_survive_sigkill_and_transactions_stay_whole(headwat
             assert all(key in items for key in transaction_keys(number)), f"transaction {number} half-applied"
         total = int(items["counter"]["tally"]["N"]) if "counter" in items else 0
         assert total == TRANSACTION_SIZE * len(present)
-    assert load.acknowledged_transactions and len(load.acknowledged_items) >= ROUNDS * 100
+    assert load.acknowledged_transactions and load.count() >= ROUNDS * 100

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.services.dynamodb.conftest import ddb, local, make_table  # noqa: F401  (fixtures)
+from tests.services.dynamodb.conftest import ddb, make_table  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def create_postgres(rds, identifier, port, **extra):
         DBInstanceIdentifier=identifier, DBInstanceClass="db.t3.micro", Engine="postgres",
         MasterUsername="master", MasterUserPassword=PASSWORD, DBName="app", Port=port, **extra,
     )
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier=identifier, WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier=identifier, WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     return rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
 
 

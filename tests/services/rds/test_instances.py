@@ -39,7 +39,7 @@ def test_modify_password_security_groups_and_public_access(rds, pg):
     answer = rds.modify_db_instance(DBInstanceIdentifier="shared-pg", MasterUserPassword="second-secret2",
                                     VpcSecurityGroupIds=["sg-0123"], PubliclyAccessible=True, ApplyImmediately=True)
     assert answer["DBInstance"]["PendingModifiedValues"]["MasterUserPassword"] == "****"
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     described = rds.describe_db_instances(DBInstanceIdentifier="shared-pg")["DBInstances"][0]
     assert described["VpcSecurityGroups"] == [{"VpcSecurityGroupId": "sg-0123", "Status": "active"}]
     assert described["PubliclyAccessible"] is True
@@ -47,7 +47,7 @@ def test_modify_password_security_groups_and_public_access(rds, pg):
     with pytest.raises(psycopg.OperationalError):
         connect(pg)
     rds.modify_db_instance(DBInstanceIdentifier="shared-pg", MasterUserPassword=PASSWORD, ApplyImmediately=True)
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     connect(pg).close()
 
 
@@ -74,12 +74,12 @@ def test_stop_start_and_reboot_really_stop_and_start_the_server(rds):
         rds.reboot_db_instance(DBInstanceIdentifier="cycle-pg")
     assert caught.value.response["Error"]["Code"] == "InvalidDBInstanceState"
     rds.start_db_instance(DBInstanceIdentifier="cycle-pg")
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="cycle-pg", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="cycle-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with pytest.raises(ClientError) as caught:
         rds.start_db_instance(DBInstanceIdentifier="cycle-pg")
     assert caught.value.response["Error"]["Code"] == "InvalidDBInstanceState"
     assert rds.reboot_db_instance(DBInstanceIdentifier="cycle-pg")["DBInstance"]["DBInstanceStatus"] == "rebooting"
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="cycle-pg", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="cycle-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with connect(instance) as conn:
         assert conn.execute("SELECT n FROM kept").fetchall() == [(42,)]
 
@@ -90,15 +90,15 @@ def test_stop_start_and_reboot_really_stop_and_start_the_server(rds):
 
     deleted = rds.delete_db_instance(DBInstanceIdentifier="cycle-pg", FinalDBSnapshotIdentifier="cycle-final")
     assert deleted["DBInstance"]["DBInstanceStatus"] == "deleting"
-    rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier="cycle-pg", WaiterConfig={"Delay": 1})
-    rds.get_waiter("db_snapshot_available").wait(DBSnapshotIdentifier="cycle-final", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier="cycle-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
+    rds.get_waiter("db_snapshot_available").wait(DBSnapshotIdentifier="cycle-final", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with pytest.raises(psycopg.OperationalError):
         connect(instance)
 
     port = free_port()
     rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="cycle-back", DBSnapshotIdentifier="cycle-final",
                                              Port=port)
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="cycle-back", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="cycle-back", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     restored = rds.describe_db_instances(DBInstanceIdentifier="cycle-back")["DBInstances"][0]
     assert restored["Endpoint"]["Port"] == port and restored["MasterUsername"] == "master"
     with connect(restored) as conn:
@@ -115,11 +115,11 @@ def test_snapshot_is_a_copy_taken_at_that_moment(rds, pg):
                                       Tags=[{"Key": "why", "Value": "test"}])["DBSnapshot"]
     assert snapshot["Status"] == "creating"
     assert snapshot["DBSnapshotArn"] == "arn:aws:rds:us-east-1:000000000000:snapshot:moment-snap"
-    rds.get_waiter("db_snapshot_available").wait(DBSnapshotIdentifier="moment-snap", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_snapshot_available").wait(DBSnapshotIdentifier="moment-snap", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with pytest.raises(ClientError) as caught:
         rds.create_db_snapshot(DBSnapshotIdentifier="moment-snap", DBInstanceIdentifier="shared-pg")
     assert caught.value.response["Error"]["Code"] == "DBSnapshotAlreadyExists"
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with connect(pg) as conn:
         conn.execute("INSERT INTO moment VALUES (2)")
 
@@ -129,7 +129,7 @@ def test_snapshot_is_a_copy_taken_at_that_moment(rds, pg):
 
     rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="moment-copy", DBSnapshotIdentifier="moment-snap",
                                              Port=free_port())
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="moment-copy", WaiterConfig={"Delay": 1})
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="moment-copy", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     copy = rds.describe_db_instances(DBInstanceIdentifier="moment-copy")["DBInstances"][0]
     with connect(copy) as conn:
         assert conn.execute("SELECT n FROM moment").fetchall() == [(1,)]

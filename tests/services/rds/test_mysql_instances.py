@@ -34,7 +34,7 @@ def instance():
         rds.create_db_instance(DBInstanceIdentifier=IDENTIFIER, DBInstanceClass="db.t3.micro", Engine="mysql",
                                MasterUsername="root", MasterUserPassword=PASSWORD, DBName="sakila",
                                Port=free_port())
-        rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier=IDENTIFIER, WaiterConfig={"Delay": 1})
+        rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier=IDENTIFIER, WaiterConfig={"Delay": 1, "MaxAttempts": 180})
         described = rds.describe_db_instances(DBInstanceIdentifier=IDENTIFIER)["DBInstances"][0]
         endpoint = runtime_of(directory).endpoint(f"000000000000/us-east-1/{IDENTIFIER}")
         connection = endpoint.native_connection("sakila")

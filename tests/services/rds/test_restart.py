@@ -18,7 +18,7 @@ def test_instances_survive_a_restart_on_the_same_port():
             conn.execute("CREATE TABLE t AS SELECT 7 AS n")
         rds.create_db_instance(DBInstanceIdentifier="resting", DBInstanceClass="db.t3.micro", Engine="postgres",
                                MasterUsername="master", MasterUserPassword="first-secret1", Port=free_port())
-        rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="resting", WaiterConfig={"Delay": 1})
+        rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="resting", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
         rds.stop_db_instance(DBInstanceIdentifier="resting")
         wait_for_status(rds, "resting", "stopped")
         running.stop()

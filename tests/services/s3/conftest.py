@@ -17,14 +17,6 @@ def s3(aws):
     return aws("s3")
 
 
-@pytest.fixture
-def local(request, server):
-    """The headwater the tests started (for tests that look inside it); skipped against another endpoint."""
-    if request.config.getoption("--endpoint-url"):
-        pytest.skip("needs the headwater started by the tests")
-    return server
-
-
 def empty_and_delete(s3, name: str) -> None:
     """Remove every version, delete marker and upload of a bucket, then the bucket."""
     try:

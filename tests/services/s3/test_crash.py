@@ -5,17 +5,11 @@ back byte-identical, every listed object is whole, and no unreferenced blob is l
 from __future__ import annotations
 
 import hashlib
-import itertools
-import threading
 
-import boto3
-import pytest
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
 from headwater.services.s3.store import INLINE_MAX
-from tests.crashing import write_until_killed
-from tests.services.dynamodb.test_crash import Headwater as DynamoHeadwater
+from tests.crashing import Acknowledged, HeadwaterProcess, write_until_killed
 
 ROUNDS = 2
 BUCKET = "crash-bucket"
@@ -23,11 +17,8 @@ SIZES = (1024, 300 * 1024, 3 * 1024 * 1024)
 MIB = 1024 * 1024
 
 
-class Headwater(DynamoHeadwater):
-    def client(self):
-        config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
-        return boto3.client("s3", endpoint_url=f"http://127.0.0.1:{self.port}", region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test", config=config)
+def s3(server: HeadwaterProcess):
+    return server.client("s3", connect_timeout=5, read_timeout=30)
 
 
 def content(key: str, size: int) -> bytes:
@@ -40,29 +31,16 @@ def size_of(key: str) -> int:
     return int(key.rsplit("-", 1)[1])
 
 
-@pytest.fixture
-def headwater(tmp_path):
-    with Headwater(tmp_path) as server:
-        yield server
-
-
-class Load:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.ids = itertools.count()
-        self.acknowledged: set[str] = set()
-
+class Load(Acknowledged):
     def next_key(self, size: int) -> str:
-        with self.lock:
-            return f"obj-{next(self.ids)}-{size}"
+        return f"obj-{self.next_number()}-{size}"
 
 
 def put_simple(client, load: Load) -> None:
-    size = SIZES[next(load.ids) % len(SIZES)]
+    size = SIZES[load.next_number() % len(SIZES)]
     key = load.next_key(size)
     client.put_object(Bucket=BUCKET, Key=key, Body=content(key, size))
-    with load.lock:
-        load.acknowledged.add(key)
+    load.add(key)
 
 
 def put_multipart(client, load: Load) -> None:
@@ -75,15 +53,14 @@ def put_multipart(client, load: Load) -> None:
                                   Body=data[start:start + 5 * MIB])["ETag"]
         parts.append({"PartNumber": number, "ETag": etag})
     client.complete_multipart_upload(Bucket=BUCKET, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
-    with load.lock:
-        load.acknowledged.add(key)
+    load.add(key)
 
 
-def check(server: Headwater, load: Load) -> None:
-    client = server.client()
+def check(server: HeadwaterProcess, load: Load) -> None:
+    client = s3(server)
     listed = [obj["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
               for obj in page.get("Contents", [])]
-    assert load.acknowledged <= set(listed)
+    assert load.items <= set(listed)
     for key in listed:
         body = client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
         assert body == content(key, size_of(key)), f"{key} is not whole"
@@ -95,20 +72,21 @@ def check(server: Headwater, load: Load) -> None:
     assert len(blob_backed) < len(listed)  # some objects were small enough to be stored inline
 
 
-def test_acknowledged_objects_survive_kill(headwater):
+def test_acknowledged_objects_survive_kill(headwater_process):
+    headwater = headwater_process
     load = Load()
     headwater.start()
-    headwater.client().create_bucket(Bucket=BUCKET)
+    s3(headwater).create_bucket(Bucket=BUCKET)
     for round_number in range(ROUNDS):
         if round_number:
             headwater.start()
 
         def new_writer():
-            client = headwater.client()
-            use_multipart = next(load.ids) % 4 == 0
+            client = s3(headwater)
+            use_multipart = load.next_number() % 4 == 0
             return lambda: (put_multipart if use_multipart else put_simple)(client, load)
 
-        write_until_killed(headwater, new_writer, lambda: len(load.acknowledged), kill_after=12,
+        write_until_killed(headwater, new_writer, load.count, kill_after=12,
                            lost=(OSError, BotoCoreError))
         headwater.start()
         check(headwater, load)

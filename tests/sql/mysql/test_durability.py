@@ -3,14 +3,18 @@ every acknowledged row is there afterwards."""
 
 from __future__ import annotations
 
-import itertools
 import sys
-import threading
 
 import pymysql
 
 from headwater.sql.mysql import MysqlEndpoint
-from tests.crashing import KillableServer, write_until_killed
+from tests.crashing import (
+    EVENTS_TABLE,
+    Acknowledged,
+    KillableServer,
+    insert_events_until_killed,
+    stored_event_ids,
+)
 from tests.sql.mysql.conftest import PASSWORD, USER, connect, spec_for
 
 
@@ -66,28 +70,12 @@ class EndpointProcess(KillableServer):
 
 
 def test_every_acknowledged_insert_survives_sigkill(tmp_path):
-    acknowledged: set[int] = set()
-    lock = threading.Lock()
-    numbers = itertools.count(1)
+    acknowledged = Acknowledged()
     with EndpointProcess(tmp_path) as server:
         server.start()
-        server.connect().cursor().execute("CREATE TABLE events (id INT PRIMARY KEY, body VARCHAR(40))")
-
-        def new_writer():
-            conn = server.connect()
-
-            def write():
-                number = next(numbers)
-                conn.cursor().execute(f"INSERT INTO events VALUES ({number}, 'event {number}')")
-                with lock:
-                    acknowledged.add(number)
-
-            return write
-
-        write_until_killed(server, new_writer, lambda: len(acknowledged), kill_after=100,
-                           lost=(pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError))
+        server.connect().cursor().execute(EVENTS_TABLE)
+        insert_events_until_killed(server, server.connect, acknowledged, kill_after=100,
+                                   lost=(pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError))
         server.start()
-        cursor = server.connect().cursor()
-        cursor.execute("SELECT id FROM events")
-        stored = {row[0] for row in cursor.fetchall()}
-    assert acknowledged and acknowledged <= stored
+        stored = stored_event_ids(server.connect)
+    assert acknowledged.items and acknowledged.items <= stored

@@ -49,6 +49,36 @@ def lookup(ctx, kind: Kind, name: str) -> sqlite3.Row:
     return found
 
 
+def check_name_free(ctx, kind: Kind, name: str) -> None:
+    """AWS's EntityAlreadyExists when the account has a ``kind`` named ``name`` (any case)."""
+    if store.find_entity(ctx.db, ctx.account, kind.name, name):
+        raise errors.entity_exists(kind.title, name)
+
+
+def create_entity(ctx, kind: Kind, name: str, path: str, tags: list[dict] | None = None, **columns) -> sqlite3.Row:
+    """Store a new entity (its id, ARN and creation time made here) with ``tags``; its row."""
+    entity_id = ids.unique_id(kind.name)
+    store.insert_entity(ctx.db, id=entity_id, account=ctx.account, kind=kind.name, name=name, path=path,
+                        arn=ids.entity_arn(ctx.account, kind.name, path, name), created=now(ctx), **columns)
+    if tags is not None:
+        tag(ctx, entity_id, tags)
+    return store.entity_by_id(ctx.db, entity_id)
+
+
+#: What keeps a user, group or role from being deleted while it has policies.
+POLICIES_FIRST = ((store.inline_names, "must delete policies first."),
+                  (store.attached_arns, "must detach all policies first."))
+
+
+def delete_entity(ctx, entity: sqlite3.Row, blockers) -> None:
+    """Delete ``entity``, unless a blocker ``(what it still has, what to do first)`` finds
+    something: then AWS's DeleteConflict, the first blocker's."""
+    for still_has, first in blockers:
+        if still_has(ctx.db, entity["id"]):
+            raise errors.delete_conflict(f"Cannot delete entity, {first}")
+    store.delete_entity(ctx.db, entity["id"])
+
+
 def entity_resource(kind: Kind, member: str | None = None) -> Callable[[Any, dict], list[str]]:
     """The ARN an operation on the entity named in ``member`` acts on (path from the request, if any)."""
     member = member or kind.member
@@ -239,6 +269,12 @@ def _offset(marker: str | None) -> int:
     except (ValueError, UnicodeDecodeError):
         pass
     raise errors.validation_error("Invalid Marker.")
+
+
+def list_page(ctx, req: dict, kind: Kind, describe: Callable[[sqlite3.Row], dict]) -> dict:
+    """ListUsers, ListGroups, ...: one page of the account's ``kind`` under ``PathPrefix``, described."""
+    rows = store.list_entities(ctx.db, ctx.account, kind.name, req.get("PathPrefix", "/"))
+    return page(req, f"{kind.title}s", [describe(row) for row in rows])
 
 
 def page(req: dict, member: str, items: list) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headwater.services.iam import common, errors, ids, service, store
+from headwater.services.iam import common, errors, service, store
 from headwater.services.iam.common import GROUP, USER
 from headwater.services.iam.users import rename
 
@@ -14,14 +14,10 @@ MAX_GROUPS_PER_USER = 10
 @service.operation("CreateGroup", resources=common.entity_resource(GROUP))
 def create_group(ctx, req: dict) -> dict:
     name, path = req["GroupName"], req.get("Path", "/")
-    if store.find_entity(ctx.db, ctx.account, GROUP.name, name):
-        raise errors.entity_exists("Group", name)
+    common.check_name_free(ctx, GROUP, name)
     if store.count_entities(ctx.db, ctx.account, GROUP.name) >= MAX_GROUPS:
         raise errors.limit_exceeded(f"Cannot exceed quota for GroupsPerAccount: {MAX_GROUPS}")
-    group_id = ids.unique_id(GROUP.name)
-    store.insert_entity(ctx.db, id=group_id, account=ctx.account, kind=GROUP.name, name=name, path=path,
-                        arn=ids.entity_arn(ctx.account, GROUP.name, path, name), created=common.now(ctx))
-    return {"Group": common.describe_group(store.entity_by_id(ctx.db, group_id))}
+    return {"Group": common.describe_group(common.create_entity(ctx, GROUP, name, path))}
 
 
 @service.operation("GetGroup", resources=common.entity_resource(GROUP), read_only=True)
@@ -33,8 +29,7 @@ def get_group(ctx, req: dict) -> dict:
 
 @service.operation("ListGroups", resources="*", read_only=True)
 def list_groups(ctx, req: dict) -> dict:
-    rows = store.list_entities(ctx.db, ctx.account, GROUP.name, req.get("PathPrefix", "/"))
-    return common.page(req, "Groups", [common.describe_group(row) for row in rows])
+    return common.list_page(ctx, req, GROUP, common.describe_group)
 
 
 @service.operation("ListGroupsForUser", resources=common.entity_resource(USER), read_only=True)
@@ -54,13 +49,8 @@ def update_group(ctx, req: dict) -> dict:
 @service.operation("DeleteGroup", resources=common.entity_resource(GROUP))
 def delete_group(ctx, req: dict) -> dict:
     group = common.lookup(ctx, GROUP, req["GroupName"])
-    if store.users_of_group(ctx.db, group["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must remove users from group first.")
-    if store.inline_names(ctx.db, group["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must delete policies first.")
-    if store.attached_arns(ctx.db, group["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must detach all policies first.")
-    store.delete_entity(ctx.db, group["id"])
+    common.delete_entity(ctx, group, [(store.users_of_group, "must remove users from group first."),
+                                      *common.POLICIES_FIRST])
     return {}
 
 

@@ -150,12 +150,18 @@ def list_policy_versions(ctx, req: dict) -> dict:
     return common.page(req, "Versions", found)
 
 
-@service.operation("DeletePolicyVersion", resources=common.policy_resource)
-def delete_policy_version(ctx, req: dict) -> dict:
+def _changed_version(ctx, req: dict) -> tuple[common.ManagedPolicy, int]:
+    """The customer policy ``PolicyArn`` and the number of its existing version ``VersionId``."""
     policy = customer_policy(ctx, req["PolicyArn"])
     number = version_number(policy, req["VersionId"])
     if policy_store.policy_version(ctx.db, policy.id, number) is None:
         raise version_missing(policy.arn, req["VersionId"])
+    return policy, number
+
+
+@service.operation("DeletePolicyVersion", resources=common.policy_resource)
+def delete_policy_version(ctx, req: dict) -> dict:
+    policy, number = _changed_version(ctx, req)
     if common.version_id(number) == policy.default_version:
         raise errors.delete_conflict("Cannot delete the default version of a policy.")
     policy_store.delete_policy_version(ctx.db, policy.id, number)
@@ -164,9 +170,6 @@ def delete_policy_version(ctx, req: dict) -> dict:
 
 @service.operation("SetDefaultPolicyVersion", resources=common.policy_resource)
 def set_default_policy_version(ctx, req: dict) -> dict:
-    policy = customer_policy(ctx, req["PolicyArn"])
-    number = version_number(policy, req["VersionId"])
-    if policy_store.policy_version(ctx.db, policy.id, number) is None:
-        raise version_missing(policy.arn, req["VersionId"])
+    policy, number = _changed_version(ctx, req)
     policy_store.set_default_version(ctx.db, policy.id, number, common.now(ctx))
     return {}

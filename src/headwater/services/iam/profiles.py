@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headwater.services.iam import common, errors, ids, service, store
+from headwater.services.iam import common, errors, service, store
 from headwater.services.iam.common import ROLE
 
 PROFILE = common.Kind("instance-profile", "InstanceProfile", 0)
@@ -22,11 +22,8 @@ def create_instance_profile(ctx, req: dict) -> dict:
     name, path = req["InstanceProfileName"], req.get("Path", "/")
     if store.find_entity(ctx.db, ctx.account, PROFILE.name, name):
         raise errors.already_exists(f"Instance Profile {name} already exists.")
-    profile_id = ids.unique_id(PROFILE.name)
-    store.insert_entity(ctx.db, id=profile_id, account=ctx.account, kind=PROFILE.name, name=name, path=path,
-                        arn=ids.entity_arn(ctx.account, PROFILE.name, path, name), created=common.now(ctx))
-    common.tag(ctx, profile_id, req.get("Tags", []))
-    return {"InstanceProfile": common.describe_profile(ctx.db, store.entity_by_id(ctx.db, profile_id))}
+    profile = common.create_entity(ctx, PROFILE, name, path, req.get("Tags", []))
+    return {"InstanceProfile": common.describe_profile(ctx.db, profile)}
 
 
 @service.operation("GetInstanceProfile", resources=common.entity_resource(PROFILE), read_only=True)
@@ -36,8 +33,7 @@ def get_instance_profile(ctx, req: dict) -> dict:
 
 @service.operation("ListInstanceProfiles", resources="*", read_only=True)
 def list_instance_profiles(ctx, req: dict) -> dict:
-    rows = store.list_entities(ctx.db, ctx.account, PROFILE.name, req.get("PathPrefix", "/"))
-    return common.page(req, "InstanceProfiles", [common.describe_profile(ctx.db, row) for row in rows])
+    return common.list_page(ctx, req, PROFILE, lambda row: common.describe_profile(ctx.db, row))
 
 
 @service.operation("ListInstanceProfilesForRole", resources=common.entity_resource(ROLE), read_only=True)
@@ -71,7 +67,5 @@ def remove_role_from_instance_profile(ctx, req: dict) -> dict:
 @service.operation("DeleteInstanceProfile", resources=common.entity_resource(PROFILE))
 def delete_instance_profile(ctx, req: dict) -> dict:
     profile = lookup_profile(ctx, req["InstanceProfileName"])
-    if store.roles_of_profile(ctx.db, profile["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must remove roles from instance profile first.")
-    store.delete_entity(ctx.db, profile["id"])
+    common.delete_entity(ctx, profile, [(store.roles_of_profile, "must remove roles from instance profile first.")])
     return {}

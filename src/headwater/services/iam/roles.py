@@ -38,21 +38,16 @@ def checked_trust(ctx, document: str) -> str:
 @service.operation("CreateRole", resources=common.entity_resource(ROLE))
 def create_role(ctx, req: dict) -> dict:
     name, path = req["RoleName"], req.get("Path", "/")
-    if store.find_entity(ctx.db, ctx.account, ROLE.name, name):
-        raise errors.entity_exists("Role", name)
+    common.check_name_free(ctx, ROLE, name)
     if store.count_entities(ctx.db, ctx.account, ROLE.name) >= MAX_ROLES:
         raise errors.limit_exceeded(f"Cannot exceed quota for RolesPerAccount: {MAX_ROLES}")
     trust = checked_trust(ctx, req["AssumeRolePolicyDocument"])
     check_boundary(ctx, req.get("PermissionsBoundary"))
-    role_id = ids.unique_id(ROLE.name)
-    store.insert_entity(
-        ctx.db, id=role_id, account=ctx.account, kind=ROLE.name, name=name, path=path,
-        arn=ids.entity_arn(ctx.account, ROLE.name, path, name), created=common.now(ctx),
-        description=req.get("Description"), trust_policy=trust,
+    row = common.create_entity(
+        ctx, ROLE, name, path, req.get("Tags", []), description=req.get("Description"), trust_policy=trust,
         max_session=req.get("MaxSessionDuration", DEFAULT_MAX_SESSION), boundary=req.get("PermissionsBoundary"),
     )
-    common.tag(ctx, role_id, req.get("Tags", []))
-    role = common.describe_role(ctx.db, store.entity_by_id(ctx.db, role_id), full=True)
+    role = common.describe_role(ctx.db, row, full=True)
     role.pop("RoleLastUsed")
     return {"Role": role}
 
@@ -64,8 +59,7 @@ def get_role(ctx, req: dict) -> dict:
 
 @service.operation("ListRoles", resources="*", read_only=True)
 def list_roles(ctx, req: dict) -> dict:
-    rows = store.list_entities(ctx.db, ctx.account, ROLE.name, req.get("PathPrefix", "/"))
-    return common.page(req, "Roles", [common.describe_role(ctx.db, row) for row in rows])
+    return common.list_page(ctx, req, ROLE, lambda row: common.describe_role(ctx.db, row))
 
 
 @service.operation("UpdateRole", resources=common.entity_resource(ROLE))
@@ -95,11 +89,6 @@ def update_assume_role_policy(ctx, req: dict) -> dict:
 @service.operation("DeleteRole", resources=common.entity_resource(ROLE))
 def delete_role(ctx, req: dict) -> dict:
     role = common.lookup(ctx, ROLE, req["RoleName"])
-    if store.profiles_of_role(ctx.db, role["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must remove roles from instance profile first.")
-    if store.inline_names(ctx.db, role["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must delete policies first.")
-    if store.attached_arns(ctx.db, role["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must detach all policies first.")
-    store.delete_entity(ctx.db, role["id"])
+    common.delete_entity(ctx, role, [(store.profiles_of_role, "must remove roles from instance profile first."),
+                                     *common.POLICIES_FIRST])
     return {}

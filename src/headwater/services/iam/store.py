@@ -267,18 +267,21 @@ def count_entities(conn: sqlite3.Connection, account: str, kind: str) -> int:
 # --- group membership and instance profiles -----------------------------------------------
 
 
-def groups_of_user(conn: sqlite3.Connection, user_id: str) -> list[sqlite3.Row]:
+def _linked(conn: sqlite3.Connection, links: str, wanted: str, given: str, entity_id: str) -> list[sqlite3.Row]:
+    """The entities a link table (``memberships``, ``profile_roles``) pairs with ``entity_id``:
+    those its ``wanted`` column names in the rows whose ``given`` column is ``entity_id``, by name."""
     return conn.execute(
-        "SELECT e.* FROM memberships m JOIN entities e ON e.id = m.group_id WHERE m.user_id = ? ORDER BY e.name_key",
-        (user_id,),
+        f"SELECT e.* FROM {links} l JOIN entities e ON e.id = l.{wanted} WHERE l.{given} = ? ORDER BY e.name_key",
+        (entity_id,),
     ).fetchall()
+
+
+def groups_of_user(conn: sqlite3.Connection, user_id: str) -> list[sqlite3.Row]:
+    return _linked(conn, "memberships", "group_id", "user_id", user_id)
 
 
 def users_of_group(conn: sqlite3.Connection, group_id: str) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT e.* FROM memberships m JOIN entities e ON e.id = m.user_id WHERE m.group_id = ? ORDER BY e.name_key",
-        (group_id,),
-    ).fetchall()
+    return _linked(conn, "memberships", "user_id", "group_id", group_id)
 
 
 def add_member(conn: sqlite3.Connection, account: str, group_id: str, user_id: str, now: float) -> None:
@@ -290,17 +293,11 @@ def remove_member(conn: sqlite3.Connection, group_id: str, user_id: str) -> None
 
 
 def roles_of_profile(conn: sqlite3.Connection, profile_id: str) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT e.* FROM profile_roles p JOIN entities e ON e.id = p.role_id WHERE p.profile_id = ? ORDER BY e.name_key",
-        (profile_id,),
-    ).fetchall()
+    return _linked(conn, "profile_roles", "role_id", "profile_id", profile_id)
 
 
 def profiles_of_role(conn: sqlite3.Connection, role_id: str) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT e.* FROM profile_roles p JOIN entities e ON e.id = p.profile_id WHERE p.role_id = ? ORDER BY e.name_key",
-        (role_id,),
-    ).fetchall()
+    return _linked(conn, "profile_roles", "profile_id", "role_id", role_id)
 
 
 def add_profile_role(conn: sqlite3.Connection, account: str, profile_id: str, role_id: str) -> None:

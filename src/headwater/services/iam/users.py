@@ -18,19 +18,12 @@ def check_boundary(ctx, arn: str | None) -> None:
 @service.operation("CreateUser", resources=common.entity_resource(USER))
 def create_user(ctx, req: dict) -> dict:
     name, path = req["UserName"], req.get("Path", "/")
-    if store.find_entity(ctx.db, ctx.account, USER.name, name):
-        raise errors.entity_exists("User", name)
+    common.check_name_free(ctx, USER, name)
     if store.count_entities(ctx.db, ctx.account, USER.name) >= MAX_USERS:
         raise errors.limit_exceeded(f"Cannot exceed quota for UsersPerAccount: {MAX_USERS}")
     check_boundary(ctx, req.get("PermissionsBoundary"))
-    user_id = ids.unique_id(USER.name)
-    store.insert_entity(
-        ctx.db, id=user_id, account=ctx.account, kind=USER.name, name=name, path=path,
-        arn=ids.entity_arn(ctx.account, USER.name, path, name), created=common.now(ctx),
-        boundary=req.get("PermissionsBoundary"),
-    )
-    common.tag(ctx, user_id, req.get("Tags", []))
-    return {"User": common.describe_user(ctx.db, store.entity_by_id(ctx.db, user_id), full=True)}
+    user = common.create_entity(ctx, USER, name, path, req.get("Tags", []), boundary=req.get("PermissionsBoundary"))
+    return {"User": common.describe_user(ctx.db, user, full=True)}
 
 
 def caller_resource(ctx, req: dict) -> list[str]:
@@ -53,8 +46,7 @@ def get_user(ctx, req: dict) -> dict:
 
 @service.operation("ListUsers", resources="*", read_only=True)
 def list_users(ctx, req: dict) -> dict:
-    rows = store.list_entities(ctx.db, ctx.account, USER.name, req.get("PathPrefix", "/"))
-    return common.page(req, "Users", [common.describe_user(ctx.db, row) for row in rows])
+    return common.list_page(ctx, req, USER, lambda row: common.describe_user(ctx.db, row))
 
 
 @service.operation("UpdateUser", resources=common.entity_resource(USER))
@@ -67,8 +59,8 @@ def update_user(ctx, req: dict) -> dict:
 def rename(ctx, kind: common.Kind, entity, new_name: str | None, new_path: str | None) -> None:
     """Give a user or group a new name and/or path (its ARN follows)."""
     name, path = new_name or entity["name"], new_path or entity["path"]
-    if name.lower() != entity["name_key"] and store.find_entity(ctx.db, ctx.account, kind.name, name):
-        raise errors.entity_exists(kind.title, name)
+    if name.lower() != entity["name_key"]:
+        common.check_name_free(ctx, kind, name)
     store.update_entity(ctx.db, entity["id"], name=name, path=path,
                         arn=ids.entity_arn(ctx.account, kind.name, path, name))
 
@@ -76,13 +68,7 @@ def rename(ctx, kind: common.Kind, entity, new_name: str | None, new_path: str |
 @service.operation("DeleteUser", resources=common.entity_resource(USER))
 def delete_user(ctx, req: dict) -> dict:
     user = common.lookup(ctx, USER, req["UserName"])
-    if store.access_keys_of(ctx.db, user["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must delete access keys first.")
-    if store.inline_names(ctx.db, user["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must delete policies first.")
-    if store.attached_arns(ctx.db, user["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must detach all policies first.")
-    if store.groups_of_user(ctx.db, user["id"]):
-        raise errors.delete_conflict("Cannot delete entity, must remove users from group first.")
-    store.delete_entity(ctx.db, user["id"])
+    common.delete_entity(ctx, user, [(store.access_keys_of, "must delete access keys first."),
+                                     *common.POLICIES_FIRST,
+                                     (store.groups_of_user, "must remove users from group first.")])
     return {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from headwater.errors import ServiceError
 from headwater.protocol import specs
 
@@ -10,6 +13,16 @@ def fault(shape: str, message: str) -> ServiceError:
     """An error of the modeled fault ``shape`` (its wire code and HTTP status come from the model)."""
     status = specs.load("rds").shape_for(shape).metadata.get("error", {}).get("httpStatusCode", 400)
     return ServiceError(shape, message, status=status)
+
+
+Found = TypeVar("Found")
+
+
+def unless_missing(found: Found | None, not_found: Callable[[str], ServiceError], name: str) -> Found:
+    """``found``; if it is None, the error ``not_found(name)`` is raised."""
+    if found is None:
+        raise not_found(name)
+    return found
 
 
 def invalid_value(message: str) -> ServiceError:

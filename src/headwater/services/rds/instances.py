@@ -22,10 +22,8 @@ by_identifier = arns.of_member("db", "DBInstanceIdentifier")
 
 
 def find(ctx, identifier: str) -> Instance:
-    instance = store.get_instance(ctx.db, ctx.account, ctx.region, identifier.lower())
-    if instance is None:
-        raise errors.instance_not_found(identifier)
-    return instance
+    found = store.get_instance(ctx.db, ctx.account, ctx.region, identifier.lower())
+    return errors.unless_missing(found, errors.instance_not_found, identifier)
 
 
 def parameter_family(instance: Instance) -> str:
@@ -150,11 +148,8 @@ def describe_db_instances(ctx, req: dict) -> dict:
         return {"DBInstances": [describe(ctx, find(ctx, req["DBInstanceIdentifier"]))]}
     chosen = params.filters(req, INSTANCE_FILTERS)
     found = [i for i in store.list_instances(ctx.db, ctx.account, ctx.region, req.get("Marker", "")) if _matches(i, chosen)]
-    shown, marker = params.page(found, req, lambda instance: instance.identifier)
-    result = {"DBInstances": [describe(ctx, instance) for instance in shown]}
-    if marker:
-        result["Marker"] = marker
-    return result
+    return params.page(found, req, "DBInstances", lambda instance: instance.identifier,
+                       lambda instance: describe(ctx, instance))
 
 
 def _require(ctx, instance: Instance, allowed: tuple[str, ...], message: str) -> str:
@@ -199,6 +194,15 @@ def reboot_db_instance(ctx, req: dict) -> dict:
     return {"DBInstance": describe(ctx, instance, "rebooting")}
 
 
+def _switch(ctx, instance: Instance, state: str, phase: str, work) -> dict:
+    """Record whether ``instance`` should run, then submit ``work(ctx, instance, phase)``
+    (stopping or starting it) and answer with that phase as its status."""
+    instance.state = state
+    store.put_instance(ctx.db, instance)
+    work(ctx, instance, phase)
+    return {"DBInstance": describe(ctx, instance, phase)}
+
+
 @service.operation("StopDBInstance", resources=by_identifier)
 def stop_db_instance(ctx, req: dict) -> dict:
     instance = find(ctx, req["DBInstanceIdentifier"])
@@ -207,20 +211,14 @@ def stop_db_instance(ctx, req: dict) -> dict:
         from headwater.services.rds import snapshots
 
         snapshots.take(ctx, instance, req["DBSnapshotIdentifier"], {})
-    instance.state = lifecycle.STOPPED
-    store.put_instance(ctx.db, instance)
-    lifecycle.halt(ctx, instance)
-    return {"DBInstance": describe(ctx, instance, "stopping")}
+    return _switch(ctx, instance, lifecycle.STOPPED, "stopping", lifecycle.halt)
 
 
 @service.operation("StartDBInstance", resources=by_identifier)
 def start_db_instance(ctx, req: dict) -> dict:
     instance = find(ctx, req["DBInstanceIdentifier"])
     _require(ctx, instance, ("stopped",), "Instance {id} is not stopped, it is currently in state {status}.")
-    instance.state = lifecycle.RUNNING
-    store.put_instance(ctx.db, instance)
-    lifecycle.launch(ctx, instance, "starting")
-    return {"DBInstance": describe(ctx, instance, "starting")}
+    return _switch(ctx, instance, lifecycle.RUNNING, "starting", lifecycle.launch)
 
 
 @service.operation("DeleteDBInstance", resources=by_identifier)

@@ -13,6 +13,7 @@ import logging
 import shutil
 import socket
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, wait
 from pathlib import Path
 from types import SimpleNamespace
@@ -79,24 +80,34 @@ def snapshot_status(ctx, snapshot: Snapshot) -> str:
 # --- background work ---------------------------------------------------------------------------
 
 
+def _starter(ctx, rt: Runtime, instance: Instance) -> Callable[[], None]:
+    """The step that starts ``instance``'s server, with its spec as it is now (in the request)."""
+    spec = spec_of(rt, instance, ctx.settings)
+    return lambda: rt.start(instance.key, instance.engine, spec)
+
+
+def _save(rt: Runtime, instance: Instance, snapshot: Snapshot) -> None:
+    """Copy the (stopped) instance's data into the snapshot."""
+    rt.copy(instance.engine, rt.instance_dir(instance.key), rt.snapshot_dir(snapshot.key))
+
+
 def launch(ctx, instance: Instance, phase: str = "creating") -> Future:
     rt = runtime(ctx)
-    spec = spec_of(rt, instance, ctx.settings)
-    return rt.submit(instance.key, phase, lambda: rt.start(instance.key, instance.engine, spec))
+    return rt.submit(instance.key, phase, _starter(ctx, rt, instance))
 
 
-def halt(ctx, instance: Instance) -> Future:
+def halt(ctx, instance: Instance, phase: str = "stopping") -> Future:
     rt = runtime(ctx)
-    return rt.submit(instance.key, "stopping", lambda: rt.stop(instance.key))
+    return rt.submit(instance.key, phase, lambda: rt.stop(instance.key))
 
 
 def reboot(ctx, instance: Instance) -> Future:
     rt = runtime(ctx)
-    spec = spec_of(rt, instance, ctx.settings)
+    start = _starter(ctx, rt, instance)
 
     def work() -> None:
         rt.stop(instance.key)
-        rt.start(instance.key, instance.engine, spec)
+        start()
 
     return rt.submit(instance.key, "rebooting", work)
 
@@ -115,16 +126,16 @@ def reset_password(ctx, instance: Instance) -> Future | None:
 def back_up(ctx, instance: Instance, snapshot: Snapshot) -> Future:
     """Copy the instance's data into the snapshot; a running instance pauses meanwhile."""
     rt = runtime(ctx)
-    spec = spec_of(rt, instance, ctx.settings)
+    start = _starter(ctx, rt, instance)
 
     def work() -> None:
         was_up = rt.is_up(instance.key)
         rt.stop(instance.key)
         try:
-            rt.copy(instance.engine, rt.instance_dir(instance.key), rt.snapshot_dir(snapshot.key))
+            _save(rt, instance, snapshot)
         finally:
             if was_up:
-                rt.start(instance.key, instance.engine, spec)
+                start()
 
     return rt.submit(instance.key, "backing-up", work)
 
@@ -135,7 +146,7 @@ def remove(ctx, instance: Instance, final_snapshot: Snapshot | None) -> Future:
     def work() -> None:
         rt.stop(instance.key)
         if final_snapshot is not None:
-            rt.copy(instance.engine, rt.instance_dir(instance.key), rt.snapshot_dir(final_snapshot.key))
+            _save(rt, instance, final_snapshot)
         rt.remove(instance.key)
 
     return rt.submit(instance.key, "deleting", work)
@@ -143,11 +154,11 @@ def remove(ctx, instance: Instance, final_snapshot: Snapshot | None) -> Future:
 
 def restore(ctx, instance: Instance, snapshot: Snapshot) -> Future:
     rt = runtime(ctx)
-    spec = spec_of(rt, instance, ctx.settings)
+    start = _starter(ctx, rt, instance)
 
     def work() -> None:
         rt.copy(instance.engine, rt.snapshot_dir(snapshot.key), rt.instance_dir(instance.key))
-        rt.start(instance.key, instance.engine, spec)
+        start()
 
     return rt.submit(instance.key, "creating", work)
 

@@ -123,12 +123,14 @@ def max_records(req: dict) -> int:
     return value
 
 
-def page(items: list, req: dict, name_of) -> tuple[list, str | None]:
-    """The first page of ``items`` (already after the Marker) and the next Marker."""
+def page(items: list, req: dict, member: str, name_of, describe) -> dict:
+    """A Describe operation's answer: the first page of ``items`` (already after the Marker),
+    described, under ``member``, and the next Marker if more remain."""
     limit = max_records(req)
-    if len(items) <= limit:
-        return items, None
-    return items[:limit], name_of(items[limit - 1])
+    result = {member: [describe(item) for item in items[:limit]]}
+    if len(items) > limit:
+        result["Marker"] = name_of(items[limit - 1])
+    return result
 
 
 def filters(req: dict, known: dict[str, str]) -> dict[str, set[str]]:

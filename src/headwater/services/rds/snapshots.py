@@ -13,10 +13,8 @@ by_snapshot = arns.of_member("snapshot", "DBSnapshotIdentifier")
 
 
 def find(ctx, identifier: str) -> Snapshot:
-    snapshot = store.get_snapshot(ctx.db, ctx.account, ctx.region, identifier.lower())
-    if snapshot is None:
-        raise errors.snapshot_not_found(identifier)
-    return snapshot
+    found = store.get_snapshot(ctx.db, ctx.account, ctx.region, identifier.lower())
+    return errors.unless_missing(found, errors.snapshot_not_found, identifier)
 
 
 def describe(ctx, snapshot: Snapshot) -> dict:
@@ -105,11 +103,8 @@ def describe_db_snapshots(ctx, req: dict) -> dict:
     if req.get("SnapshotType"):
         chosen.setdefault("type", set()).add(req["SnapshotType"])
     found = [s for s in store.list_snapshots(ctx.db, ctx.account, ctx.region, req.get("Marker", "")) if _matches(s, chosen)]
-    shown, marker = params.page(found, req, lambda snapshot: snapshot.identifier)
-    result = {"DBSnapshots": [describe(ctx, snapshot) for snapshot in shown]}
-    if marker:
-        result["Marker"] = marker
-    return result
+    return params.page(found, req, "DBSnapshots", lambda snapshot: snapshot.identifier,
+                       lambda snapshot: describe(ctx, snapshot))
 
 
 @service.operation("DeleteDBSnapshot", resources=by_snapshot)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import ClassVar, Generic, TypeVar
 
 MIGRATIONS = [
     (
@@ -63,10 +64,28 @@ MIGRATIONS = [
 
 
 @dataclass
-class Instance:
+class _Resource:
+    """What instances and snapshots share: where they are and their name."""
+
     account: str
     region: str
     identifier: str
+    #: the resource type in the ARN
+    arn_kind: ClassVar[str]
+
+    @property
+    def key(self) -> str:
+        """The name in the SQL runtime and on disk (unique across accounts and regions)."""
+        return f"{self.account}/{self.region}/{self.identifier}"
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:rds:{self.region}:{self.account}:{self.arn_kind}:{self.identifier}"
+
+
+@dataclass
+class Instance(_Resource):
+    arn_kind: ClassVar[str] = "db"
     engine: str
     state: str
     port: int
@@ -74,126 +93,78 @@ class Instance:
     password: str
     data: dict = field(default_factory=dict)
 
-    @property
-    def key(self) -> str:
-        """The instance's name in the SQL runtime and on disk (unique across accounts and regions)."""
-        return f"{self.account}/{self.region}/{self.identifier}"
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:rds:{self.region}:{self.account}:db:{self.identifier}"
-
 
 @dataclass
-class Snapshot:
-    account: str
-    region: str
-    identifier: str
+class Snapshot(_Resource):
+    arn_kind: ClassVar[str] = "snapshot"
     instance: str
     engine: str
     created: float
     password: str
     data: dict = field(default_factory=dict)
 
-    @property
-    def key(self) -> str:
-        return f"{self.account}/{self.region}/{self.identifier}"
 
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:rds:{self.region}:{self.account}:snapshot:{self.identifier}"
+# --- instances and snapshots -------------------------------------------------------------------
 
 
-# --- instances ---------------------------------------------------------------------------------
+Item = TypeVar("Item", Instance, Snapshot)
 
 
-def _instance(row: sqlite3.Row) -> Instance:
-    return Instance(**{**dict(row), "data": json.loads(row["data"])})
+class _Rows(Generic[Item]):
+    """The statements on a table whose rows are one dataclass (Instance, Snapshot), keyed by
+    account, region and identifier, with its members as columns and ``data`` as JSON."""
+
+    def __init__(self, table: str, kind: type[Item]):
+        self.table = table
+        self.kind = kind
+        self.columns = [column.name for column in fields(kind)]
+
+    def _load(self, row: sqlite3.Row) -> Item:
+        return self.kind(**{**dict(row), "data": json.loads(row["data"])})
+
+    def get(self, db, account: str, region: str, identifier: str) -> Item | None:
+        row = db.execute(
+            f"SELECT * FROM {self.table} WHERE account = ? AND region = ? AND identifier = ?",
+            (account, region, identifier),
+        ).fetchone()
+        return self._load(row) if row else None
+
+    def list(self, db, account: str, region: str, after: str = "") -> list[Item]:
+        rows = db.execute(
+            f"SELECT * FROM {self.table} WHERE account = ? AND region = ? AND identifier > ? ORDER BY identifier",
+            (account, region, after),
+        )
+        return [self._load(row) for row in rows]
+
+    def all(self, db) -> list[Item]:
+        return [self._load(row) for row in db.execute(f"SELECT * FROM {self.table} ORDER BY account, region, identifier")]
+
+    def put(self, db, item: Item) -> None:
+        values = [json.dumps(item.data) if column == "data" else getattr(item, column) for column in self.columns]
+        db.execute(
+            f"INSERT OR REPLACE INTO {self.table} ({', '.join(self.columns)}) VALUES ({', '.join('?' * len(values))})",
+            values,
+        )
+
+    def delete(self, db, item: Item) -> None:
+        db.execute(
+            f"DELETE FROM {self.table} WHERE account = ? AND region = ? AND identifier = ?",
+            (item.account, item.region, item.identifier),
+        )
+        delete_tags(db, item.arn)
 
 
-def get_instance(db, account: str, region: str, identifier: str) -> Instance | None:
-    row = db.execute(
-        "SELECT * FROM instances WHERE account = ? AND region = ? AND identifier = ?",
-        (account, region, identifier),
-    ).fetchone()
-    return _instance(row) if row else None
+_instances: _Rows[Instance] = _Rows("instances", Instance)
+get_instance, list_instances, all_instances = _instances.get, _instances.list, _instances.all
+put_instance, delete_instance = _instances.put, _instances.delete
 
-
-def list_instances(db, account: str, region: str, after: str = "") -> list[Instance]:
-    rows = db.execute(
-        "SELECT * FROM instances WHERE account = ? AND region = ? AND identifier > ? ORDER BY identifier",
-        (account, region, after),
-    )
-    return [_instance(row) for row in rows]
-
-
-def all_instances(db) -> list[Instance]:
-    return [_instance(row) for row in db.execute("SELECT * FROM instances ORDER BY account, region, identifier")]
+_snapshots: _Rows[Snapshot] = _Rows("snapshots", Snapshot)
+get_snapshot, list_snapshots, all_snapshots = _snapshots.get, _snapshots.list, _snapshots.all
+put_snapshot, delete_snapshot = _snapshots.put, _snapshots.delete
 
 
 def taken_ports(db) -> set[int]:
     return {port for (port,) in db.execute("SELECT port FROM instances")}
-
-
-def put_instance(db, instance: Instance) -> None:
-    db.execute(
-        "INSERT OR REPLACE INTO instances (account, region, identifier, engine, state, port, created, password, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (instance.account, instance.region, instance.identifier, instance.engine, instance.state,
-         instance.port, instance.created, instance.password, json.dumps(instance.data)),
-    )
-
-
-def delete_instance(db, instance: Instance) -> None:
-    db.execute(
-        "DELETE FROM instances WHERE account = ? AND region = ? AND identifier = ?",
-        (instance.account, instance.region, instance.identifier),
-    )
-    delete_tags(db, instance.arn)
-
-
-# --- snapshots ---------------------------------------------------------------------------------
-
-
-def _snapshot(row: sqlite3.Row) -> Snapshot:
-    return Snapshot(**{**dict(row), "data": json.loads(row["data"])})
-
-
-def get_snapshot(db, account: str, region: str, identifier: str) -> Snapshot | None:
-    row = db.execute(
-        "SELECT * FROM snapshots WHERE account = ? AND region = ? AND identifier = ?",
-        (account, region, identifier),
-    ).fetchone()
-    return _snapshot(row) if row else None
-
-
-def list_snapshots(db, account: str, region: str, after: str = "") -> list[Snapshot]:
-    rows = db.execute(
-        "SELECT * FROM snapshots WHERE account = ? AND region = ? AND identifier > ? ORDER BY identifier",
-        (account, region, after),
-    )
-    return [_snapshot(row) for row in rows]
-
-
-def all_snapshots(db) -> list[Snapshot]:
-    return [_snapshot(row) for row in db.execute("SELECT * FROM snapshots")]
-
-
-def put_snapshot(db, snapshot: Snapshot) -> None:
-    db.execute(
-        "INSERT INTO snapshots (account, region, identifier, instance, engine, created, password, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (snapshot.account, snapshot.region, snapshot.identifier, snapshot.instance, snapshot.engine,
-         snapshot.created, snapshot.password, json.dumps(snapshot.data)),
-    )
-
-
-def delete_snapshot(db, snapshot: Snapshot) -> None:
-    db.execute(
-        "DELETE FROM snapshots WHERE account = ? AND region = ? AND identifier = ?",
-        (snapshot.account, snapshot.region, snapshot.identifier),
-    )
-    delete_tags(db, snapshot.arn)
 
 
 # --- subnet groups -----------------------------------------------------------------------------

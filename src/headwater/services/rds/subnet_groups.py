@@ -12,10 +12,8 @@ by_name = arns.of_member("subgrp", "DBSubnetGroupName")
 
 
 def find(ctx, name: str) -> dict:
-    group = store.get_subnet_group(ctx.db, ctx.account, ctx.region, name.lower())
-    if group is None:
-        raise errors.subnet_group_not_found(name)
-    return group
+    found = store.get_subnet_group(ctx.db, ctx.account, ctx.region, name.lower())
+    return errors.unless_missing(found, errors.subnet_group_not_found, name)
 
 
 def _subnets(ctx, subnet_ids: list[str]) -> list[dict]:
@@ -67,11 +65,8 @@ def describe_db_subnet_groups(ctx, req: dict) -> dict:
         return {"DBSubnetGroups": [described(ctx, find(ctx, req["DBSubnetGroupName"]))]}
     params.filters(req, {})
     found = store.list_subnet_groups(ctx.db, ctx.account, ctx.region, req.get("Marker", ""))
-    shown, marker = params.page(found, req, lambda group: group["DBSubnetGroupName"])
-    result = {"DBSubnetGroups": [described(ctx, group) for group in shown]}
-    if marker:
-        result["Marker"] = marker
-    return result
+    return params.page(found, req, "DBSubnetGroups", lambda group: group["DBSubnetGroupName"],
+                       lambda group: described(ctx, group))
 
 
 @service.operation("ModifyDBSubnetGroup", resources=by_name)

@@ -26,7 +26,7 @@ from headwater.services.s3 import (
     versions,
 )
 from headwater.services.s3.lookup import BUCKET_ARN, OBJECT_ARN, bucket_of, owner
-from headwater.services.s3.writes import check_key
+from headwater.services.s3.writes import check_key, discarded_on_failure, receive_body
 
 MAX_PART_SIZE = 5 * 1024**3
 MAX_PART_NUMBER = 10000
@@ -72,11 +72,8 @@ def _part_checksum_members(stored: dict) -> dict:
                    blocking=content.writes_a_blob)
 def upload_part(ctx, req: dict) -> dict:
     _check_part_number(req["PartNumber"])
-    body = req.get("Body") or ctx.request.body
-    if body.size > MAX_PART_SIZE:
-        raise errors.entity_too_large(body.size, MAX_PART_SIZE)
-    received = content.receive(ctx.blobs, body, req, ctx.request.headers, default_checksum=False)
-    try:
+    received = receive_body(ctx, req, MAX_PART_SIZE, default_checksum=False)
+    with discarded_on_failure(ctx, received):
         store.claim_write(ctx.db)
         _, upload = _upload(ctx, req)
         sums = received.checksums
@@ -85,9 +82,6 @@ def upload_part(ctx, req: dict) -> dict:
             sums = {**sums, algorithm: checksums.compute(algorithm, _chunks(ctx, received))}
         store.put_part(ctx.db, upload["upload_id"], req["PartNumber"], received.size, received.etag,
                        ctx.clock.time(), sums, received.segments)
-    except BaseException:
-        received.discard(ctx.blobs)
-        raise
     return {"ETag": received.etag, **_part_checksum_members(sums), **attributes.write_members(
         json.loads(upload["attrs"]))}
 

@@ -16,6 +16,21 @@ def _version(ctx, req: dict):
     return bucket, find_version(ctx, bucket["name"], req["Key"], req.get("VersionId"))
 
 
+def _locked_version(ctx, req: dict):
+    """The version the request names, in a bucket with object lock enabled."""
+    bucket, row = _version(ctx, req)
+    locks.require_lock(bucket)
+    return row
+
+
+def _lock_setting(ctx, req: dict, name: str):
+    """The version's object lock setting ``name``, or NoSuchObjectLockConfiguration."""
+    value = store.attrs_of(_locked_version(ctx, req)).get(name)
+    if value is None:
+        raise errors.no_such_object_lock_configuration()
+    return value
+
+
 def _update(ctx, row, **changes) -> None:
     attrs = store.attrs_of(row)
     for name, value in changes.items():
@@ -49,8 +64,7 @@ def delete_object_tagging(ctx, req: dict) -> dict:
 
 @service.operation("PutObjectRetention", resources=OBJECT_ARN)
 def put_object_retention(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
-    locks.require_lock(bucket)
+    row = _locked_version(ctx, req)
     now = ctx.clock.time()
     retention = locks.checked_retention(req.get("Retention") or {}, now)
     current = store.attrs_of(row).get("Retention")
@@ -65,18 +79,12 @@ def put_object_retention(ctx, req: dict) -> dict:
 
 @service.operation("GetObjectRetention", resources=OBJECT_ARN, read_only=True)
 def get_object_retention(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
-    locks.require_lock(bucket)
-    retention = store.attrs_of(row).get("Retention")
-    if not retention:
-        raise errors.no_such_object_lock_configuration()
-    return {"Retention": retention}
+    return {"Retention": _lock_setting(ctx, req, "Retention")}
 
 
 @service.operation("PutObjectLegalHold", resources=OBJECT_ARN)
 def put_object_legal_hold(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
-    locks.require_lock(bucket)
+    row = _locked_version(ctx, req)
     status = (req.get("LegalHold") or {}).get("Status")
     if status not in ("ON", "OFF"):
         raise errors.malformed_xml()
@@ -86,9 +94,4 @@ def put_object_legal_hold(ctx, req: dict) -> dict:
 
 @service.operation("GetObjectLegalHold", resources=OBJECT_ARN, read_only=True)
 def get_object_legal_hold(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
-    locks.require_lock(bucket)
-    status = store.attrs_of(row).get("LegalHold")
-    if status is None:
-        raise errors.no_such_object_lock_configuration()
-    return {"LegalHold": {"Status": status}}
+    return {"LegalHold": {"Status": _lock_setting(ctx, req, "LegalHold")}}
