@@ -126,10 +126,11 @@ class Body:
 
 
 class _Spill:
-    """A body's file: chunks queued by :meth:`put`, written and hashed by a thread, the
-    kernel asked every ``WRITEBACK_STEP`` bytes to start writing them out. The queue is
-    bounded: a writer that falls behind makes ``put`` wait. The file is removed when the
-    body is closed or collected, unless it was handed over."""
+    """A body's file: chunks queued by :meth:`put`, written by one thread and hashed by one
+    thread per digest (hashlib and file writes release the GIL, so they run side by side),
+    the kernel asked every ``WRITEBACK_STEP`` bytes to start writing the file out. The
+    queues are bounded: a worker that falls behind makes ``put`` wait. The file is removed
+    when the body is closed or collected, unless it was handed over."""
 
     QUEUED_CHUNKS = 64
 
@@ -137,45 +138,43 @@ class _Spill:
         fd, path = tempfile.mkstemp(prefix="body-", dir=spool_dir)
         self.file = os.fdopen(fd, "w+b")
         self.path = Path(path)
-        self._hashes = hashes
-        self._queue: queue.Queue[bytes | None] = queue.Queue(self.QUEUED_CHUNKS)
         self._failure: BaseException | None = None
         self.file.write(head)  # already hashed
         self._written, self._written_back = len(head), 0
-        self._thread = threading.Thread(target=self._run, name="body-spill", daemon=True)
-        self._thread.start()
+        self._workers = [_Worker(self._write, self._failed)] + [_Worker(digest.update, self._failed) for digest in hashes]
+        self._finished = False
         self._remove = weakref.finalize(owner, _Spill.discard, self)
 
     def put(self, chunk: bytes) -> None:
-        if self._thread.is_alive():
-            self._queue.put(chunk)
-        else:  # written after being read: no writer any more
-            self._take(chunk)
+        if self._finished:  # written after being read: no workers any more
+            self._write(chunk)
+            for worker in self._workers[1:]:
+                worker.consume(chunk)
+            return
+        for worker in self._workers:
+            worker.queue.put(chunk)
 
-    def _run(self) -> None:
-        for chunk in iter(self._queue.get, None):
-            if self._failure is None:
-                try:
-                    self._take(chunk)
-                except BaseException as error:  # reported by finish()
-                    self._failure = error
+    def _failed(self, error: BaseException) -> None:
+        self._failure = self._failure or error
 
-    def _take(self, chunk: bytes) -> None:
+    def _write(self, chunk: bytes) -> None:
         self.file.write(chunk)
-        for digest in self._hashes:
-            digest.update(chunk)
         self._written += len(chunk)
         if self._written - self._written_back >= WRITEBACK_STEP:
             self.file.flush()
             start_writeback(self.file.fileno(), self._written_back, self._written - self._written_back)
             self._written_back = self._written
 
+    def _stop_workers(self) -> None:
+        if not self._finished:
+            self._finished = True
+            for worker in self._workers:
+                worker.stop()
+
     def finish(self) -> None:
-        """Wait for the writer (at once when done); raise what it failed with, if anything."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-            self.file.flush()
+        """Wait for the workers (at once when done); raise what one failed with, if anything."""
+        self._stop_workers()
+        self.file.flush()
         if self._failure is not None:
             raise self._failure
 
@@ -185,12 +184,35 @@ class _Spill:
         return self.path
 
     def discard(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        self._stop_workers()
         self.file.close()
         self.path.unlink(missing_ok=True)
         self._remove.detach()
+
+
+class _Worker:
+    """A thread applying ``consume`` to each queued chunk until told to stop; a failure is
+    reported once (``failed``) and the rest of the chunks are dropped."""
+
+    def __init__(self, consume, failed):
+        self.consume, self._failed = consume, failed
+        self.queue: queue.Queue[bytes | None] = queue.Queue(_Spill.QUEUED_CHUNKS)
+        self._thread = threading.Thread(target=self._run, name="body-spill", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        failed = False
+        for chunk in iter(self.queue.get, None):
+            if not failed:
+                try:
+                    self.consume(chunk)
+                except BaseException as error:  # reported by Spill.finish()
+                    failed = True
+                    self._failed(error)
+
+    def stop(self) -> None:
+        self.queue.put(None)
+        self._thread.join()
 
 
 def start_writeback(fd: int, offset: int, length: int) -> None:
