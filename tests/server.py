@@ -11,6 +11,7 @@ import boto3
 import uvicorn
 from botocore.config import Config
 
+from headwater.cli import KEEP_ALIVE_SECONDS
 from headwater.config import Settings
 from headwater.http.app import Headwater
 
@@ -50,7 +51,7 @@ def start_server(data_dir, clock=None, **settings) -> RunningServer:
     app = Headwater(Settings(port=free_port(), data_dir=data_dir, **settings), clock)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=app.settings.port, loop="asyncio", http="httptools",
-        lifespan="on", log_level="warning", log_config=None,
+        lifespan="on", log_level="warning", log_config=None, timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

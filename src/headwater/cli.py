@@ -87,6 +87,10 @@ def _settings(host, port, data_dir, auth, fsync, iam, allow_remote, **extra) -> 
     return settings
 
 
+#: How long an idle client connection stays open (AWS endpoints keep them about a minute).
+KEEP_ALIVE_SECONDS = 60
+
+
 def uvicorn_config(app, settings: Settings, log_level: str = "info"):
     """How headwater runs under uvicorn (the benchmark reuses it for its baseline app)."""
     import uvicorn
@@ -94,6 +98,9 @@ def uvicorn_config(app, settings: Settings, log_level: str = "info"):
     return uvicorn.Config(
         app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
         lifespan="on", access_log=log_level == "debug", log_level=log_level, log_config=None,
+        # SDK clients pool connections and reuse them after idle pauses; closing them after
+        # uvicorn's default 5 s races with that reuse ("connection closed before a response").
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
