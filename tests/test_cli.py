@@ -56,7 +56,7 @@ def test_up_prints_how_to_connect_and_serves(tmp_path):
     assert endpoint in stderr
     assert 'aws_access_key_id="test"' in stderr
     rentio_port = instances["rentio"]["Endpoint"]["Port"]
-    assert f"mysql+pymysql://root:adminpwrd@" in stderr and f":{rentio_port}/sakila" in stderr
+    assert "mysql+pymysql://root:adminpwrd@" in stderr and f":{rentio_port}/sakila" in stderr
     assert "PGPASSWORD=adminpwrd psql" in stderr
     assert (tmp_path / "data").is_dir()
 

@@ -30,5 +30,5 @@ def parse(ctx, resource_name: str) -> tuple[str, str]:
     """``(kind, name)`` of an ARN in the caller's account and region."""
     found = ARN.fullmatch(resource_name)
     if not found or found["kind"] not in KINDS or (found["region"], found["account"]) != (ctx.region, ctx.account):
-        raise errors.invalid_value(f"The specified resource name does not match an RDS resource in this region.")
+        raise errors.invalid_value("The specified resource name does not match an RDS resource in this region.")
     return found["kind"], found["name"]

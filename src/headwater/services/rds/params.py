@@ -101,7 +101,7 @@ def db_name(value: str | None, engine_name: str) -> str | None:
     if value is None:
         return None
     if not DB_NAME.fullmatch(value) or len(value) > LIMITS[engine_name][2]:
-        raise errors.invalid_value(f"DBName must begin with a letter and contain only alphanumeric characters.")
+        raise errors.invalid_value("DBName must begin with a letter and contain only alphanumeric characters.")
     return value
 
 
