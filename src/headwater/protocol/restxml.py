@@ -169,21 +169,29 @@ def parse_request(operation: OperationModel, request: HttpRequest, labels: dict[
         return {}
     params: dict[str, Any] = {}
     labels = labels or {}
-    query_members = {m.serialization.get("name", n) for n, m in shape.members.items() if _location(m) == "querystring"}
-    literal_keys = {key for key, _ in _literal_query(operation.http["requestUri"])}
-    for name, member in shape.members.items():
-        location = _location(member)
-        wire = member.serialization.get("name", name)
+    members, query_keys = _request_plan(operation)
+    for name, member, location, wire in members:
         if location == "uri" and wire in labels:
             params[name] = _text_value(member, labels[wire], wire)
         elif location == "querystring":
-            _set(params, name, _query_value(member, wire, request, query_members | literal_keys))
+            _set(params, name, _query_value(member, wire, request, query_keys))
         elif location == "header" and wire.lower() in request.headers:
             params[name] = _header_value(member, request.headers[wire.lower()], wire)
         elif location == "headers":
             _set(params, name, _prefixed_headers(member, wire, request.headers))
     params.update(_body_params(shape, request))
     return params
+
+
+@lru_cache(maxsize=None)
+def _request_plan(operation: OperationModel) -> tuple[tuple, frozenset[str]]:
+    """Per operation, once: ``(name, member, location, wire name)`` of each input member
+    outside the body, and every query key the operation knows (members and literals)."""
+    shape = operation.input_shape
+    members = tuple((name, member, _location(member), member.serialization.get("name", name))
+                    for name, member in shape.members.items() if _location(member))
+    query_keys = {wire for _, _, location, wire in members if location == "querystring"}
+    return members, frozenset(query_keys | {key for key, _ in _literal_query(operation.http["requestUri"])})
 
 
 def _location(member: Shape) -> str | None:
