@@ -306,6 +306,17 @@ def _presigned_expires(text: str) -> int:
     return expires
 
 
+def payload_hash_expected(headers: dict[str, str], query_string: str) -> bool:
+    """Whether verifying this request may need its body's SHA-256, judged before the body
+    arrives: not when the header names an unsigned or streaming payload, nor for a
+    presigned URL that signs no payload hash (both S3 uploads). Only a hint: the body
+    computes the hash later if it is asked for it anyway."""
+    claimed = headers.get("x-amz-content-sha256")
+    if claimed is not None:
+        return claimed not in S3_PAYLOAD_MARKERS
+    return not ("X-Amz-Signature=" in query_string and "X-Amz-Content-Sha256=" not in query_string)
+
+
 def _payload_hash(request: HttpRequest, service: str, signed: _Signed) -> str:
     """The payload hash the client put in its canonical request.
 

@@ -34,11 +34,15 @@ class Body:
     caller of :meth:`write` (the event loop) only hands the chunks over.
     """
 
-    def __init__(self, spool_dir: str | None = None):
+    def __init__(self, spool_dir: str | None = None, *, hash_payload: bool = True):
+        """``hash_payload=False`` when the request's signature does not cover its body (an
+        unsigned-payload upload): SHA-256 is then computed only if someone asks for it."""
         self._spool_dir = spool_dir
         self._memory: io.BytesIO | None = io.BytesIO()
         self._spill: _Spill | None = None
-        self._hashes = (hashlib.sha256(), hashlib.md5(usedforsecurity=False))
+        self._sha256 = hashlib.sha256() if hash_payload else None
+        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._hashes = (self._md5,) if self._sha256 is None else (self._sha256, self._md5)
         self.size = 0
 
     @classmethod
@@ -68,13 +72,17 @@ class Body:
     def sha256(self) -> str:
         """Hex SHA-256 of the bytes as received (what SigV4 calls the payload hash)."""
         self._complete()
-        return self._hashes[0].hexdigest()
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256()
+            for chunk in self.chunks():
+                self._sha256.update(chunk)
+        return self._sha256.hexdigest()
 
     @property
     def md5(self) -> str:
         """Hex MD5 of the bytes as received."""
         self._complete()
-        return self._hashes[1].hexdigest()
+        return self._md5.hexdigest()
 
     @property
     def in_memory(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 from urllib.parse import quote
 
+from headwater.auth.sigv4 import payload_hash_expected
 from headwater.http.message import CHUNK, Body, HttpRequest, HttpResponse
 
 
@@ -29,7 +30,9 @@ async def receive_request(scope: dict, receive, spool_dir: str | None) -> HttpRe
 
     Reading the body is what makes the server answer ``Expect: 100-continue``.
     """
-    body = Body(spool_dir)
+    headers = _headers(scope.get("headers", []))
+    query_string = scope.get("query_string", b"").decode("latin-1")
+    body = Body(spool_dir, hash_payload=payload_hash_expected(headers, query_string))
     more = True
     while more:
         message = await receive()
@@ -42,8 +45,8 @@ async def receive_request(scope: dict, receive, spool_dir: str | None) -> HttpRe
     return HttpRequest(
         method=scope["method"],
         raw_path=_raw_path(scope),
-        query_string=scope.get("query_string", b"").decode("latin-1"),
-        headers=_headers(scope.get("headers", [])),
+        query_string=query_string,
+        headers=headers,
         body=body,
         client_ip=client[0],
         scheme=scope.get("scheme", "http"),
