@@ -197,10 +197,6 @@ class Authorizer:
 
     # -- the caller -----------------------------------------------------------------------
 
-    def caller(self, principal: Principal) -> Caller:
-        """The caller's policies and keys (public for the policy simulator and tests)."""
-        return self._caller(principal)
-
     def vouch(self, principal: Principal, generation: int) -> None:
         """The IAM key resolver has just resolved ``principal`` (an object it makes anew
         whenever the generation moves) as of ``generation``: authorizing the same request
@@ -229,12 +225,10 @@ class Authorizer:
         session_policies = None
         if session is not None and session.policies:
             session_policies = PolicySet(self._parse_all(session.policies, "session"))
-        facts = PrincipalFacts(principal.arn, principal.account, principal.kind, principal.user_id, principal.name,
-                               principal.role_arn)
         identity = PolicySet(self._parse_all(identity, "identity"))
         boundary = self._parse_one(boundary, "boundary")
         everything = PolicySet([*identity, *([boundary] if boundary else []), *(session_policies or ())])
-        return Caller(generation, facts, identity, boundary, session_policies,
+        return Caller(generation, PrincipalFacts.of(principal), identity, boundary, session_policies,
                       context_keys.principal_keys(principal, tags, session), everything)
 
     def _stored_policies(self, principal: Principal):

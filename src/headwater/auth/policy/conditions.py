@@ -166,10 +166,6 @@ _QUALIFIERS = ("ForAllValues:", "ForAnyValue:")
 _IF_EXISTS = "IfExists"
 
 
-def known_operator(name: str) -> bool:
-    return split_operator(name) is not None
-
-
 def split_operator(name: str) -> tuple[str | None, str, bool] | None:
     """``ForAnyValue:StringLikeIfExists`` → ("ForAnyValue", "StringLike", True); None if unknown."""
     qualifier = next((q for q in _QUALIFIERS if name.startswith(q)), None)

@@ -34,6 +34,12 @@ class PrincipalFacts:
     role_arn: str | None = None
     federated_by: str | None = None
 
+    @classmethod
+    def of(cls, principal) -> "PrincipalFacts":
+        """The facts of an authenticated :class:`~headwater.auth.keys.Principal`."""
+        return cls(principal.arn, principal.account, principal.kind, principal.user_id, principal.name,
+                   principal.role_arn)
+
 
 @dataclass
 class Request:

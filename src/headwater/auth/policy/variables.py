@@ -60,18 +60,9 @@ def _placeholder(found: re.Match):
     return Variable(parsed.group(1).lower(), parsed.group(2))
 
 
-def variable_keys(tokens: tuple) -> tuple[str, ...]:
-    return tuple(token.key for token in tokens if isinstance(token, Variable))
-
-
 def value_of(variable: Variable, context: dict[str, list[str]]) -> str | None:
     """The variable's value in ``context`` (its default when absent), or None."""
     values = context.get(variable.key)
     if values:
         return values[0]
     return variable.default
-
-
-def missing_variables(tokens: tuple, context: dict[str, list[str]]) -> list[str]:
-    return [token.key for token in tokens
-            if isinstance(token, Variable) and token.default is None and not context.get(token.key)]

@@ -46,10 +46,6 @@ def malformed_policy(message: str) -> ServiceError:
     return iam_error("MalformedPolicyDocumentException", message)
 
 
-def not_attachable(message: str) -> ServiceError:
-    return iam_error("PolicyNotAttachableException", message)
-
-
 def validation_error(message: str) -> ServiceError:
     """The query services' generic 400 for a value the model alone does not rule out."""
     return ServiceError("ValidationError", message)

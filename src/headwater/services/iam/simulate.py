@@ -159,18 +159,14 @@ def principal_of(ctx, arn: str | None) -> tuple[Principal, dict[str, str]]:
     return principal, store.principal_tags(ctx.db, arn)
 
 
-def facts(principal: Principal) -> PrincipalFacts:
-    return PrincipalFacts(principal.arn, principal.account, principal.kind, principal.user_id, principal.name,
-                          role_arn=principal.role_arn)
-
-
 def results(ctx, req: dict, simulation: Simulation, principal: Principal, tags: dict, policies: Policies) -> dict:
     context = {**context_keys.principal_keys(principal, tags), **context_of(req)}
     resources = req.get("ResourceArns") or ["*"]
+    facts = PrincipalFacts.of(principal)
     answers = []
     for action in req["ActionNames"]:
         for resource in resources:
-            decision = evaluate(Request(action, resource, facts(principal), dict(context)), policies)
+            decision = evaluate(Request(action, resource, facts, dict(context)), policies)
             answers.append(result(simulation, action, resource, decision, policies, "ResourceArns" in req))
     return common.page(req, "EvaluationResults", answers)
 
