@@ -160,15 +160,10 @@ def connection_help(settings) -> str:
 
 
 def _sample_ports(settings) -> dict[str, int]:
-    from headwater.storage.sqlite import Database
-
-    path = settings.data_dir / "rds.sqlite3"
-    if not path.exists():
-        return {}
-    database = Database(path, store.MIGRATIONS)
     try:
-        with database.transaction(write=False) as db:
-            found = [store.get_instance(db, DEFAULT_ACCOUNT, DEFAULT_REGION, s.identifier) for s in SAMPLE_INSTANCES]
-    finally:
-        database.close()
+        found = store.read_offline(settings.data_dir, lambda db: [
+            store.get_instance(db, DEFAULT_ACCOUNT, DEFAULT_REGION, sample.identifier) for sample in SAMPLE_INSTANCES
+        ])
+    except FileNotFoundError:
+        return {}
     return {instance.identifier: instance.port for instance in found if instance is not None}

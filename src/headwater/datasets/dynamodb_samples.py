@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 LAB_PREFIX = "de-c2w1-dynamodb-"
 THROUGHPUT = {"ReadCapacityUnits": 10, "WriteCapacityUnits": 5}
@@ -119,16 +118,6 @@ def lab_files(prefix: str = LAB_PREFIX) -> dict[str, str]:
     ``RequestItems`` each, keyed by the full prefixed table name."""
     items = request_items(prefix)
     return {f"{name}.json": json.dumps({prefix + name: items[prefix + name]}, indent=2) for name in KEYS}
-
-
-def write_lab_files(directory: Path, prefix: str = LAB_PREFIX) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for filename, text in lab_files(prefix).items():
-        path = directory / filename
-        path.write_text(text + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def batches(requests: dict[str, list[dict]]) -> Iterator[dict[str, list[dict]]]:

@@ -19,10 +19,6 @@ def _key(name: str, type_: str) -> Column:
     return Column(name, type_, auto_increment=True)
 
 
-def _col(name: str, type_: str, nullable: bool = False, default: str | None = None) -> Column:
-    return Column(name, type_, nullable, default)
-
-
 def _last_update(nullable: bool = False) -> Column:
     return Column("last_update", "TIMESTAMP", nullable, "CURRENT_TIMESTAMP")
 
@@ -33,94 +29,94 @@ def _enum(kind: str, members: tuple[str, ...]) -> str:
 
 TABLES = (
     Table("actor", (
-        _key("actor_id", "SMALLINT UNSIGNED"), _col("first_name", "VARCHAR(45)"),
-        _col("last_name", "VARCHAR(45)"), _last_update(),
+        _key("actor_id", "SMALLINT UNSIGNED"), Column("first_name", "VARCHAR(45)"),
+        Column("last_name", "VARCHAR(45)"), _last_update(),
     ), ("actor_id",), indexes=(("idx_actor_last_name", ("last_name",)),)),
     Table("country", (
-        _key("country_id", "SMALLINT UNSIGNED"), _col("country", "VARCHAR(50)"), _last_update(),
+        _key("country_id", "SMALLINT UNSIGNED"), Column("country", "VARCHAR(50)"), _last_update(),
     ), ("country_id",)),
     Table("city", (
-        _key("city_id", "SMALLINT UNSIGNED"), _col("city", "VARCHAR(50)"),
-        _col("country_id", "SMALLINT UNSIGNED"), _last_update(),
+        _key("city_id", "SMALLINT UNSIGNED"), Column("city", "VARCHAR(50)"),
+        Column("country_id", "SMALLINT UNSIGNED"), _last_update(),
     ), ("city_id",), (ForeignKey("country_id", "country"),),
         indexes=(("idx_fk_country_id", ("country_id",)),)),
     Table("address", (
-        _key("address_id", "SMALLINT UNSIGNED"), _col("address", "VARCHAR(50)"),
-        _col("address2", "VARCHAR(50)", nullable=True, default="NULL"), _col("district", "VARCHAR(20)"),
-        _col("city_id", "SMALLINT UNSIGNED"), _col("postal_code", "VARCHAR(10)", nullable=True, default="NULL"),
-        _col("phone", "VARCHAR(20)"), _last_update(),
+        _key("address_id", "SMALLINT UNSIGNED"), Column("address", "VARCHAR(50)"),
+        Column("address2", "VARCHAR(50)", nullable=True, default="NULL"), Column("district", "VARCHAR(20)"),
+        Column("city_id", "SMALLINT UNSIGNED"), Column("postal_code", "VARCHAR(10)", nullable=True, default="NULL"),
+        Column("phone", "VARCHAR(20)"), _last_update(),
     ), ("address_id",), (ForeignKey("city_id", "city"),), indexes=(("idx_fk_city_id", ("city_id",)),)),
     Table("category", (
-        _key("category_id", "TINYINT UNSIGNED"), _col("name", "VARCHAR(25)"), _last_update(),
+        _key("category_id", "TINYINT UNSIGNED"), Column("name", "VARCHAR(25)"), _last_update(),
     ), ("category_id",)),
     Table("language", (
-        _key("language_id", "TINYINT UNSIGNED"), _col("name", "CHAR(20)"), _last_update(),
+        _key("language_id", "TINYINT UNSIGNED"), Column("name", "CHAR(20)"), _last_update(),
     ), ("language_id",)),
     Table("staff", (
-        _key("staff_id", "TINYINT UNSIGNED"), _col("first_name", "VARCHAR(45)"),
-        _col("last_name", "VARCHAR(45)"), _col("address_id", "SMALLINT UNSIGNED"),
-        _col("picture", "BLOB", nullable=True, default="NULL"),
-        _col("email", "VARCHAR(50)", nullable=True, default="NULL"), _col("store_id", "TINYINT UNSIGNED"),
-        _col("active", "TINYINT(1)", default="TRUE"), _col("username", "VARCHAR(16)"),
-        _col("password", "VARCHAR(40)", nullable=True, default="NULL"), _last_update(),
+        _key("staff_id", "TINYINT UNSIGNED"), Column("first_name", "VARCHAR(45)"),
+        Column("last_name", "VARCHAR(45)"), Column("address_id", "SMALLINT UNSIGNED"),
+        Column("picture", "BLOB", nullable=True, default="NULL"),
+        Column("email", "VARCHAR(50)", nullable=True, default="NULL"), Column("store_id", "TINYINT UNSIGNED"),
+        Column("active", "TINYINT(1)", default="TRUE"), Column("username", "VARCHAR(16)"),
+        Column("password", "VARCHAR(40)", nullable=True, default="NULL"), _last_update(),
     ), ("staff_id",), (ForeignKey("store_id", "store"), ForeignKey("address_id", "address")),
         indexes=(("idx_fk_staff_store_id", ("store_id",)), ("idx_fk_staff_address_id", ("address_id",)))),
     Table("store", (
-        _key("store_id", "TINYINT UNSIGNED"), _col("manager_staff_id", "TINYINT UNSIGNED"),
-        _col("address_id", "SMALLINT UNSIGNED"), _last_update(),
+        _key("store_id", "TINYINT UNSIGNED"), Column("manager_staff_id", "TINYINT UNSIGNED"),
+        Column("address_id", "SMALLINT UNSIGNED"), _last_update(),
     ), ("store_id",), (ForeignKey("manager_staff_id", "staff"), ForeignKey("address_id", "address")),
         unique=(("idx_unique_manager", ("manager_staff_id",)),),
         indexes=(("idx_fk_store_address_id", ("address_id",)),)),
     Table("customer", (
-        _key("customer_id", "SMALLINT UNSIGNED"), _col("store_id", "TINYINT UNSIGNED"),
-        _col("first_name", "VARCHAR(45)"), _col("last_name", "VARCHAR(45)"),
-        _col("email", "VARCHAR(50)", nullable=True, default="NULL"), _col("address_id", "SMALLINT UNSIGNED"),
-        _col("active", "TINYINT(1)", default="TRUE"), _col("create_date", "DATETIME"), _last_update(nullable=True),
+        _key("customer_id", "SMALLINT UNSIGNED"), Column("store_id", "TINYINT UNSIGNED"),
+        Column("first_name", "VARCHAR(45)"), Column("last_name", "VARCHAR(45)"),
+        Column("email", "VARCHAR(50)", nullable=True, default="NULL"), Column("address_id", "SMALLINT UNSIGNED"),
+        Column("active", "TINYINT(1)", default="TRUE"), Column("create_date", "DATETIME"), _last_update(nullable=True),
     ), ("customer_id",), (ForeignKey("address_id", "address"), ForeignKey("store_id", "store")),
         indexes=(("idx_fk_customer_store_id", ("store_id",)), ("idx_fk_customer_address_id", ("address_id",)),
                  ("idx_customer_last_name", ("last_name",)))),
     Table("film", (
-        _key("film_id", "SMALLINT UNSIGNED"), _col("title", "VARCHAR(128)"),
-        _col("description", "TEXT", nullable=True), _col("release_year", "YEAR", nullable=True, default="NULL"),
-        _col("language_id", "TINYINT UNSIGNED"),
-        _col("original_language_id", "TINYINT UNSIGNED", nullable=True, default="NULL"),
-        _col("rental_duration", "TINYINT UNSIGNED", default="3"), _col("rental_rate", "DECIMAL(4,2)", default="4.99"),
-        _col("length", "SMALLINT UNSIGNED", nullable=True, default="NULL"),
-        _col("replacement_cost", "DECIMAL(5,2)", default="19.99"),
-        _col("rating", _enum("ENUM", RATINGS), nullable=True, default="'G'"),
-        _col("special_features", _enum("SET", FEATURES), nullable=True, default="NULL"), _last_update(),
+        _key("film_id", "SMALLINT UNSIGNED"), Column("title", "VARCHAR(128)"),
+        Column("description", "TEXT", nullable=True), Column("release_year", "YEAR", nullable=True, default="NULL"),
+        Column("language_id", "TINYINT UNSIGNED"),
+        Column("original_language_id", "TINYINT UNSIGNED", nullable=True, default="NULL"),
+        Column("rental_duration", "TINYINT UNSIGNED", default="3"), Column("rental_rate", "DECIMAL(4,2)", default="4.99"),
+        Column("length", "SMALLINT UNSIGNED", nullable=True, default="NULL"),
+        Column("replacement_cost", "DECIMAL(5,2)", default="19.99"),
+        Column("rating", _enum("ENUM", RATINGS), nullable=True, default="'G'"),
+        Column("special_features", _enum("SET", FEATURES), nullable=True, default="NULL"), _last_update(),
     ), ("film_id",), (ForeignKey("language_id", "language"), ForeignKey("original_language_id", "language")),
         indexes=(("idx_title", ("title",)), ("idx_fk_language_id", ("language_id",)),
                  ("idx_fk_original_language_id", ("original_language_id",)))),
     Table("film_actor", (
-        _col("actor_id", "SMALLINT UNSIGNED"), _col("film_id", "SMALLINT UNSIGNED"), _last_update(),
+        Column("actor_id", "SMALLINT UNSIGNED"), Column("film_id", "SMALLINT UNSIGNED"), _last_update(),
     ), ("actor_id", "film_id"), (ForeignKey("actor_id", "actor"), ForeignKey("film_id", "film")),
         indexes=(("idx_fk_film_actor_film_id", ("film_id",)),)),
     Table("film_category", (
-        _col("film_id", "SMALLINT UNSIGNED"), _col("category_id", "TINYINT UNSIGNED"), _last_update(),
+        Column("film_id", "SMALLINT UNSIGNED"), Column("category_id", "TINYINT UNSIGNED"), _last_update(),
     ), ("film_id", "category_id"), (ForeignKey("film_id", "film"), ForeignKey("category_id", "category")),
         indexes=(("idx_fk_film_category_category_id", ("category_id",)),)),
     Table("film_text", (
-        _col("film_id", "SMALLINT UNSIGNED"), _col("title", "VARCHAR(255)"), _col("description", "TEXT", nullable=True),
+        Column("film_id", "SMALLINT UNSIGNED"), Column("title", "VARCHAR(255)"), Column("description", "TEXT", nullable=True),
     ), ("film_id",)),
     Table("inventory", (
-        _key("inventory_id", "MEDIUMINT UNSIGNED"), _col("film_id", "SMALLINT UNSIGNED"),
-        _col("store_id", "TINYINT UNSIGNED"), _last_update(),
+        _key("inventory_id", "MEDIUMINT UNSIGNED"), Column("film_id", "SMALLINT UNSIGNED"),
+        Column("store_id", "TINYINT UNSIGNED"), _last_update(),
     ), ("inventory_id",), (ForeignKey("store_id", "store"), ForeignKey("film_id", "film")),
         indexes=(("idx_fk_inventory_film_id", ("film_id",)), ("idx_store_id_film_id", ("store_id", "film_id")))),
     Table("rental", (
-        _key("rental_id", "INT"), _col("rental_date", "DATETIME"), _col("inventory_id", "MEDIUMINT UNSIGNED"),
-        _col("customer_id", "SMALLINT UNSIGNED"), _col("return_date", "DATETIME", nullable=True, default="NULL"),
-        _col("staff_id", "TINYINT UNSIGNED"), _last_update(),
+        _key("rental_id", "INT"), Column("rental_date", "DATETIME"), Column("inventory_id", "MEDIUMINT UNSIGNED"),
+        Column("customer_id", "SMALLINT UNSIGNED"), Column("return_date", "DATETIME", nullable=True, default="NULL"),
+        Column("staff_id", "TINYINT UNSIGNED"), _last_update(),
     ), ("rental_id",), (ForeignKey("staff_id", "staff"), ForeignKey("inventory_id", "inventory"),
                         ForeignKey("customer_id", "customer")),
         unique=(("rental_date", ("rental_date", "inventory_id", "customer_id")),),
         indexes=(("idx_fk_inventory_id", ("inventory_id",)), ("idx_fk_rental_customer_id", ("customer_id",)),
                  ("idx_fk_rental_staff_id", ("staff_id",)))),
     Table("payment", (
-        _key("payment_id", "SMALLINT UNSIGNED"), _col("customer_id", "SMALLINT UNSIGNED"),
-        _col("staff_id", "TINYINT UNSIGNED"), _col("rental_id", "INT", nullable=True, default="NULL"),
-        _col("amount", "DECIMAL(5,2)"), _col("payment_date", "DATETIME"), _last_update(nullable=True),
+        _key("payment_id", "SMALLINT UNSIGNED"), Column("customer_id", "SMALLINT UNSIGNED"),
+        Column("staff_id", "TINYINT UNSIGNED"), Column("rental_id", "INT", nullable=True, default="NULL"),
+        Column("amount", "DECIMAL(5,2)"), Column("payment_date", "DATETIME"), _last_update(nullable=True),
     ), ("payment_id",), (ForeignKey("rental_id", "rental", on_delete="SET NULL"),
                          ForeignKey("customer_id", "customer"), ForeignKey("staff_id", "staff")),
         indexes=(("idx_fk_payment_staff_id", ("staff_id",)), ("idx_fk_payment_customer_id", ("customer_id",)),

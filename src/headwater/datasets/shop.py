@@ -55,27 +55,23 @@ PRODUCTS = (
 )
 
 
-def _col(name: str, type_: str, nullable: bool = False, default: str | None = None) -> Column:
-    return Column(name, type_, nullable, default)
-
-
 TABLES = (
     Table("customers", (
-        Column("customer_id", "INT", auto_increment=True), _col("first_name", "VARCHAR(45)"),
-        _col("last_name", "VARCHAR(45)"), _col("email", "VARCHAR(100)"), _col("phone", "VARCHAR(20)", True),
-        _col("address", "VARCHAR(100)"), _col("city", "VARCHAR(50)"), _col("country", "VARCHAR(50)"),
-        _col("created_at", "TIMESTAMP", default="CURRENT_TIMESTAMP"),
+        Column("customer_id", "INT", auto_increment=True), Column("first_name", "VARCHAR(45)"),
+        Column("last_name", "VARCHAR(45)"), Column("email", "VARCHAR(100)"), Column("phone", "VARCHAR(20)", True),
+        Column("address", "VARCHAR(100)"), Column("city", "VARCHAR(50)"), Column("country", "VARCHAR(50)"),
+        Column("created_at", "TIMESTAMP", default="CURRENT_TIMESTAMP"),
     ), ("customer_id",), unique=(("customers_email_key", ("email",)),)),
     Table("products", (
-        Column("product_id", "INT", auto_increment=True), _col("sku", "VARCHAR(20)"), _col("name", "VARCHAR(100)"),
-        _col("category", "VARCHAR(50)"), _col("price", "DECIMAL(10,2)"), _col("stock", "INT", default="0"),
+        Column("product_id", "INT", auto_increment=True), Column("sku", "VARCHAR(20)"), Column("name", "VARCHAR(100)"),
+        Column("category", "VARCHAR(50)"), Column("price", "DECIMAL(10,2)"), Column("stock", "INT", default="0"),
     ), ("product_id",), unique=(("products_sku_key", ("sku",)),),
         checks=(("products_price_check", "price >= 0"), ("products_stock_check", "stock >= 0"))),
     Table("orders", (
-        Column("order_id", "INT", auto_increment=True), _col("customer_id", "INT"), _col("product_id", "INT"),
-        _col("quantity", "INT"), _col("unit_price", "DECIMAL(10,2)"),
-        _col("order_date", "TIMESTAMP", default="CURRENT_TIMESTAMP"),
-        _col("status", "ENUM(" + ",".join(f"'{s}'" for s in STATUSES) + ")", default="'placed'"),
+        Column("order_id", "INT", auto_increment=True), Column("customer_id", "INT"), Column("product_id", "INT"),
+        Column("quantity", "INT"), Column("unit_price", "DECIMAL(10,2)"),
+        Column("order_date", "TIMESTAMP", default="CURRENT_TIMESTAMP"),
+        Column("status", "ENUM(" + ",".join(f"'{s}'" for s in STATUSES) + ")", default="'placed'"),
     ), ("order_id",), (
         ForeignKey("customer_id", "customers", references="customer_id"),
         ForeignKey("product_id", "products", references="product_id"),

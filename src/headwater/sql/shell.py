@@ -21,17 +21,11 @@ PROMPT, CONTINUATION = "sql> ", "...> "
 
 def _find_instance(data_dir: Path, identifier: str, region: str):
     from headwater.services.rds import store
-    from headwater.storage.sqlite import Database
 
-    path = data_dir / "rds.sqlite3"
-    if not path.exists():
-        raise click.ClickException(f"no RDS instances in {data_dir}")
-    database = Database(path, store.MIGRATIONS)
     try:
-        with database.transaction(write=False) as db:
-            instance = store.get_instance(db, DEFAULT_ACCOUNT, region, identifier.lower())
-    finally:
-        database.close()
+        instance = store.read_offline(data_dir, lambda db: store.get_instance(db, DEFAULT_ACCOUNT, region, identifier.lower()))
+    except FileNotFoundError:
+        raise click.ClickException(f"no RDS instances in {data_dir}") from None
     if instance is None:
         raise click.ClickException(f"DB instance {identifier} not found in {data_dir} ({region})")
     return instance

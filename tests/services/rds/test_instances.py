@@ -116,10 +116,11 @@ def test_snapshot_is_a_copy_taken_at_that_moment(rds, pg):
     assert snapshot["Status"] == "creating"
     assert snapshot["DBSnapshotArn"] == "arn:aws:rds:us-east-1:000000000000:snapshot:moment-snap"
     rds.get_waiter("db_snapshot_available").wait(DBSnapshotIdentifier="moment-snap", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
+    # The instance restarts after the copy; until then a new snapshot is refused for its state.
+    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with pytest.raises(ClientError) as caught:
         rds.create_db_snapshot(DBSnapshotIdentifier="moment-snap", DBInstanceIdentifier="shared-pg")
     assert caught.value.response["Error"]["Code"] == "DBSnapshotAlreadyExists"
-    rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier="shared-pg", WaiterConfig={"Delay": 1, "MaxAttempts": 180})
     with connect(pg) as conn:
         conn.execute("INSERT INTO moment VALUES (2)")
 

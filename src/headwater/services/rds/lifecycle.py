@@ -73,7 +73,7 @@ def snapshot_status(ctx, snapshot: Snapshot) -> str:
     rt = runtime(ctx)
     if rt.snapshot_dir(snapshot.key).exists():
         return "available"
-    instance_key = f"{snapshot.account}/{snapshot.region}/{snapshot.instance}"
+    instance_key = store.runtime_key(snapshot.account, snapshot.region, snapshot.instance)
     return "creating" if rt.phase(instance_key) not in (None, "failed") else "failed"
 
 

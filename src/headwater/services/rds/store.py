@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
+
+from headwater.services.rds import arns
+from headwater.storage.sqlite import Database
 
 MIGRATIONS = [
     (
@@ -75,12 +80,16 @@ class _Resource:
 
     @property
     def key(self) -> str:
-        """The name in the SQL runtime and on disk (unique across accounts and regions)."""
-        return f"{self.account}/{self.region}/{self.identifier}"
+        return runtime_key(self.account, self.region, self.identifier)
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:rds:{self.region}:{self.account}:{self.arn_kind}:{self.identifier}"
+        return arns.arn(self.region, self.account, self.arn_kind, self.identifier)
+
+
+def runtime_key(account: str, region: str, identifier: str) -> str:
+    """A resource's name in the SQL runtime and on disk (unique across accounts and regions)."""
+    return f"{account}/{region}/{identifier}"
 
 
 @dataclass
@@ -102,6 +111,23 @@ class Snapshot(_Resource):
     created: float
     password: str
     data: dict = field(default_factory=dict)
+
+
+Read = TypeVar("Read")
+
+
+def read_offline(data_dir: Path, read: Callable[[sqlite3.Connection], Read]) -> Read:
+    """``read(db)`` on the rds database of a data directory, without a running headwater
+    (FileNotFoundError when the directory has none)."""
+    path = Path(data_dir) / "rds.sqlite3"
+    if not path.exists():
+        raise FileNotFoundError(path)
+    database = Database(path, MIGRATIONS)
+    try:
+        with database.transaction(write=False) as db:
+            return read(db)
+    finally:
+        database.close()
 
 
 # --- instances and snapshots -------------------------------------------------------------------

@@ -148,16 +148,12 @@ def columns(conn: sqlite3.Connection, table: str) -> list[ColumnInfo]:
     return result
 
 
-def _q(identifier: str) -> str:
-    return "`" + identifier.replace("`", "``") + "`"
-
-
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
 def column_definition(column: ColumnInfo) -> str:
-    parts = [_q(column.name), column.type]
+    parts = [quote(column.name), column.type]
     if not column.nullable:
         parts.append("NOT NULL")
     if "auto_increment" in column.extra:
@@ -177,14 +173,14 @@ def create_table_text(conn: sqlite3.Connection, table: str) -> str:
     lines = [column_definition(column) for column in columns(conn, table)]
     pk = primary_key(conn, table)
     if pk:
-        lines.append(f"PRIMARY KEY ({','.join(_q(c) for c in pk)})")
+        lines.append(f"PRIMARY KEY ({','.join(quote(c) for c in pk)})")
     for index in indexes(conn, table):
         kind = "UNIQUE KEY" if index.unique else "KEY"
-        lines.append(f"{kind} {_q(index.name)} ({','.join(_q(c) for c in index.columns)})")
+        lines.append(f"{kind} {quote(index.name)} ({','.join(quote(c) for c in index.columns)})")
     for number, key in enumerate(reversed(foreign_keys(conn, table)), start=1):
         text = (
-            f"CONSTRAINT {_q(f'{table}_ibfk_{number}')} FOREIGN KEY ({','.join(_q(c) for c in key['columns'])})"
-            f" REFERENCES {_q(key['parent'])} ({','.join(_q(c) for c in key['parent_columns'] if c)})"
+            f"CONSTRAINT {quote(f'{table}_ibfk_{number}')} FOREIGN KEY ({','.join(quote(c) for c in key['columns'])})"
+            f" REFERENCES {quote(key['parent'])} ({','.join(quote(c) for c in key['parent_columns'] if c)})"
         )
         for action in ("on_delete", "on_update"):
             if key[action] not in ("NO ACTION", "RESTRICT"):
@@ -192,7 +188,7 @@ def create_table_text(conn: sqlite3.Connection, table: str) -> str:
         lines.append(text)
     body = ",\n  ".join(lines)
     return (
-        f"CREATE TABLE {_q(table)} (\n  {body}\n)"
+        f"CREATE TABLE {quote(table)} (\n  {body}\n)"
         " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"
     )
 

@@ -140,7 +140,3 @@ def result_columns(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[
         if not missing:
             break
     return [result_column(name, sample) for name, sample in zip(names, samples)]
-
-
-def string_columns(names: Sequence[str]) -> list[ResultColumn]:
-    return [ResultColumn(name, ColumnType.VAR_STRING) for name in names]
