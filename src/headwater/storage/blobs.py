@@ -83,7 +83,7 @@ class BlobStore:
             if error.errno != errno.EXDEV:
                 raise
         with open(path, "rb") as source:  # on another file system after all: copy it
-            blob = self.write(iter(lambda: source.read(_READ_SIZE), b""))
+            blob = self.write(iter(lambda: source.read(_READ_SIZE), b""), md5)
         path.unlink()
         return blob
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from headwater.protocol import checksums
@@ -191,6 +192,15 @@ class SegmentReader:
     def close(self) -> None:
         self._close_file()
         self._pending = []
+
+
+def segment_chunks(blobs, segments: list[Segment]) -> Iterator[bytes]:
+    """The bytes of ``segments`` in ``READ_SIZE`` chunks."""
+    reader = SegmentReader(blobs, segments)
+    try:
+        yield from iter(lambda: reader.read(READ_SIZE), b"")
+    finally:
+        reader.close()
 
 
 def version_body(blobs, conn, row, selected: tuple[int, int] | None) -> bytes | SegmentReader:

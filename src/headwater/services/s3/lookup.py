@@ -78,6 +78,12 @@ def find_version(ctx, bucket: str, key: str, version_id: str | None) -> sqlite3.
     return row
 
 
+def requested_version(ctx, req: dict) -> tuple[sqlite3.Row, sqlite3.Row]:
+    """The request's ``Bucket`` and the version its ``Key`` and ``VersionId`` name."""
+    bucket = bucket_of(ctx, req["Bucket"])
+    return bucket, find_version(ctx, bucket["name"], req["Key"], req.get("VersionId"))
+
+
 def marker_headers(row: sqlite3.Row) -> dict:
     return {"x-amz-delete-marker": "true", "x-amz-version-id": row["version_id"]}
 

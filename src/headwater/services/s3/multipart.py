@@ -76,22 +76,14 @@ def upload_part(ctx, req: dict) -> dict:
     with discarded_on_failure(ctx, received):
         store.claim_write(ctx.db)
         _, upload = _upload(ctx, req)
-        sums = received.checksums
-        algorithm = json.loads(upload["attrs"]).get("ChecksumAlgorithm")
+        sums, attrs = received.checksums, store.attrs_of(upload)
+        algorithm = attrs.get("ChecksumAlgorithm")
         if algorithm and algorithm not in sums:
-            sums = {**sums, algorithm: checksums.compute(algorithm, _chunks(ctx, received))}
+            stored_bytes = content.segment_chunks(ctx.blobs, received.segments)
+            sums = {**sums, algorithm: checksums.compute(algorithm, stored_bytes)}
         store.put_part(ctx.db, upload["upload_id"], req["PartNumber"], received.size, received.etag,
                        ctx.clock.time(), sums, received.segments)
-    return {"ETag": received.etag, **_part_checksum_members(sums), **attributes.write_members(
-        json.loads(upload["attrs"]))}
-
-
-def _chunks(ctx, received: content.Received):
-    reader = content.SegmentReader(ctx.blobs, received.segments)
-    try:
-        yield from iter(lambda: reader.read(content.READ_SIZE), b"")
-    finally:
-        reader.close()
+    return {"ETag": received.etag, **_part_checksum_members(sums), **attributes.write_members(attrs)}
 
 
 def _copy_range(text: str | None, size: int) -> tuple[int, int]:
@@ -114,12 +106,8 @@ def _copied_range(ctx, source, start: int, length: int) -> tuple[list[store.Segm
         return [store.Segment(blob.id, 0, length)] if length else [], blob.md5, blob.id
     segments = content.slice_segments(store.segments_of(ctx.db, store.object_holder(source["id"])), start, length)
     digest = hashlib.md5(usedforsecurity=False)
-    reader = content.SegmentReader(ctx.blobs, segments)
-    try:
-        for chunk in iter(lambda: reader.read(content.READ_SIZE), b""):
-            digest.update(chunk)
-    finally:
-        reader.close()
+    for chunk in content.segment_chunks(ctx.blobs, segments):
+        digest.update(chunk)
     return segments, digest.hexdigest(), None
 
 
@@ -188,7 +176,7 @@ def complete_multipart_upload(ctx, req: dict) -> dict:
     key = upload["key"]
     parts = _chosen_parts(ctx, upload["upload_id"], (req.get("MultipartUpload") or {}).get("Parts") or [])
     conditions.check_write(req, store.current_version(ctx.db, bucket["name"], key), key)
-    attrs = json.loads(upload["attrs"])
+    attrs = store.attrs_of(upload)
     algorithm = attrs.pop("ChecksumAlgorithm", None)
     attrs.pop("ChecksumType", None)
     attrs["Checksum"] = _composite_checksum(algorithm, parts)
@@ -217,7 +205,7 @@ def list_parts(ctx, req: dict) -> dict:
     marker, limit = req.get("PartNumberMarker") or 0, min(req.get("MaxParts", DEFAULT_MAX_PARTS), DEFAULT_MAX_PARTS)
     rows = store.parts_of(ctx.db, upload["upload_id"], marker, limit + 1)
     page = rows[:limit]
-    attrs = json.loads(upload["attrs"])
+    attrs = store.attrs_of(upload)
     result = {
         "Bucket": bucket["name"], "Key": upload["key"], "UploadId": upload["upload_id"],
         "PartNumberMarker": marker, "MaxParts": req.get("MaxParts", DEFAULT_MAX_PARTS),
@@ -267,7 +255,7 @@ def list_multipart_uploads(ctx, req: dict) -> dict:
         "Bucket": bucket["name"], "KeyMarker": key_marker, "UploadIdMarker": id_marker, "Prefix": prefix,
         "Delimiter": delimiter, "MaxUploads": req.get("MaxUploads", 1000), "IsTruncated": truncated,
         "Uploads": [{"UploadId": row["upload_id"], "Key": row["key"], "Initiated": row["initiated"],
-                     "StorageClass": json.loads(row["attrs"]).get("StorageClass", "STANDARD"),
+                     "StorageClass": store.attrs_of(row).get("StorageClass", "STANDARD"),
                      "Owner": owner(bucket["account"]), "Initiator": _initiator(bucket)} for row in page] or None,
         "CommonPrefixes": [{"Prefix": common} for common in prefixes] or None,
     }

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from headwater.services.s3 import attributes, errors, locks, service, store
-from headwater.services.s3.lookup import (
-    OBJECT_ARN,
-    bucket_of,
-    find_version,
-    shown_version,
-)
-
-
-def _version(ctx, req: dict):
-    bucket = bucket_of(ctx, req["Bucket"])
-    return bucket, find_version(ctx, bucket["name"], req["Key"], req.get("VersionId"))
+from headwater.services.s3.lookup import OBJECT_ARN, requested_version, shown_version
 
 
 def _locked_version(ctx, req: dict):
     """The version the request names, in a bucket with object lock enabled."""
-    bucket, row = _version(ctx, req)
+    bucket, row = requested_version(ctx, req)
     locks.require_lock(bucket)
     return row
 
@@ -43,7 +33,7 @@ def _update(ctx, row, **changes) -> None:
 
 @service.operation("PutObjectTagging", resources=OBJECT_ARN)
 def put_object_tagging(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
+    bucket, row = requested_version(ctx, req)
     tags = attributes.checked_tags(req["Tagging"].get("TagSet") or [])
     _update(ctx, row, Tags=tags or None)
     return {"VersionId": shown_version(row, bucket)}
@@ -51,13 +41,13 @@ def put_object_tagging(ctx, req: dict) -> dict:
 
 @service.operation("GetObjectTagging", resources=OBJECT_ARN, read_only=True)
 def get_object_tagging(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
+    bucket, row = requested_version(ctx, req)
     return {"TagSet": store.attrs_of(row).get("Tags", []), "VersionId": shown_version(row, bucket)}
 
 
 @service.operation("DeleteObjectTagging", resources=OBJECT_ARN)
 def delete_object_tagging(ctx, req: dict) -> dict:
-    bucket, row = _version(ctx, req)
+    bucket, row = requested_version(ctx, req)
     _update(ctx, row, Tags=None)
     return {"VersionId": shown_version(row, bucket)}
 

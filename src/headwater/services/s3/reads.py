@@ -12,12 +12,7 @@ from headwater.services.s3 import (
     service,
     store,
 )
-from headwater.services.s3.lookup import (
-    OBJECT_ARN,
-    bucket_of,
-    find_version,
-    shown_version,
-)
+from headwater.services.s3.lookup import OBJECT_ARN, requested_version, shown_version
 
 #: ``response-*`` query parameters and the member each overrides.
 OVERRIDES = {"ResponseContentType": "ContentType", "ResponseContentLanguage": "ContentLanguage",
@@ -70,14 +65,9 @@ def describe(req: dict, row: sqlite3.Row, bucket: sqlite3.Row) -> tuple[dict, tu
     return result, selected
 
 
-def _target(ctx, req: dict) -> tuple[sqlite3.Row, sqlite3.Row]:
-    bucket = bucket_of(ctx, req["Bucket"])
-    return bucket, find_version(ctx, bucket["name"], req["Key"], req.get("VersionId"))
-
-
 @service.operation("GetObject", resources=OBJECT_ARN, read_only=True)
 def get_object(ctx, req: dict) -> dict:
-    bucket, row = _target(ctx, req)
+    bucket, row = requested_version(ctx, req)
     result, selected = describe(req, row, bucket)
     result["Body"] = content.version_body(ctx.blobs, ctx.db, row, selected)
     return result
@@ -85,13 +75,13 @@ def get_object(ctx, req: dict) -> dict:
 
 @service.operation("HeadObject", resources=OBJECT_ARN, action="s3:GetObject", read_only=True)
 def head_object(ctx, req: dict) -> dict:
-    bucket, row = _target(ctx, req)
+    bucket, row = requested_version(ctx, req)
     return describe(req, row, bucket)[0]
 
 
 @service.operation("GetObjectAttributes", resources=OBJECT_ARN, action="s3:GetObjectAttributes", read_only=True)
 def get_object_attributes(ctx, req: dict) -> dict:
-    bucket, row = _target(ctx, req)
+    bucket, row = requested_version(ctx, req)
     attrs = store.attrs_of(row)
     wanted = set(req.get("ObjectAttributes") or ())
     result = {"LastModified": row["modified"], "VersionId": shown_version(row, bucket)}

@@ -6,7 +6,7 @@ with no file to write and no directory to sync. Any other version's bytes are a 
 *segments*, each a byte range of a blob: one segment for an upload, the parts' segments for
 a completed multipart upload, the source's segments for a copy. Completing or copying never
 copies a blob's bytes, so one blob may back several versions; a blob no segment holds any
-more is *doomed* and deleted after the commit that released it (``sweep_doomed``), or at the
+more is *doomed* and deleted after the commit that released it (``expiry``), or at the
 next start if the process dies first.
 
 Keys are TEXT in SQLite's binary collation: they sort in the byte order of their UTF-8,
@@ -156,16 +156,12 @@ def version(conn, bucket: str, key: str, version_id: str) -> sqlite3.Row | None:
 
 def add_version(conn, bucket: str, key: str, version_id: str, modified: float, *, size: int = 0,
                 etag: str = "", attrs: dict | None = None, marker: bool = False,
-                segments: Iterable[Segment] = (), inline: bytes | None = None) -> tuple[int, list[str]]:
+                segments: Iterable[Segment] = (), inline: bytes | None = None) -> None:
     """Insert a version as the latest one, replacing a same-id (``null``) version. Its bytes
-    are either ``inline`` (at most ``INLINE_MAX``) or the ``segments``.
-
-    Returns the new row id and the blobs the replaced version released.
-    """
-    released = []
+    are either ``inline`` (at most ``INLINE_MAX``) or the ``segments``."""
     replaced = version(conn, bucket, key, version_id)
     if replaced is not None:
-        released = remove_version(conn, replaced["id"])
+        remove_version(conn, replaced["id"])
     conn.execute("UPDATE objects SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1", (bucket, key))
     cursor = conn.execute(
         "INSERT INTO objects (bucket, key, version_id, latest, marker, modified, size, etag, attrs)"
@@ -177,21 +173,19 @@ def add_version(conn, bucket: str, key: str, version_id: str, modified: float, *
         conn.execute("INSERT INTO inline_bodies (object, data) VALUES (?, ?)", (row_id, inline))
     else:
         hold(conn, object_holder(row_id), segments)
-    return row_id, released
 
 
-def remove_version(conn, row_id: int) -> list[str]:
+def remove_version(conn, row_id: int) -> None:
     """Delete one version; the newest remaining version of its key becomes the latest."""
     row = conn.execute("SELECT bucket, key, latest FROM objects WHERE id = ?", (row_id,)).fetchone()
     conn.execute("DELETE FROM objects WHERE id = ?", (row_id,))
     conn.execute("DELETE FROM inline_bodies WHERE object = ?", (row_id,))
-    released = release(conn, object_holder(row_id))
+    release(conn, object_holder(row_id))
     if row is not None and row["latest"]:
         conn.execute(
             "UPDATE objects SET latest = 1 WHERE id = (SELECT max(id) FROM objects WHERE bucket = ? AND key = ?)",
             (row["bucket"], row["key"]),
         )
-    return released
 
 
 def inline_body(conn, row_id: int) -> bytes | None:
@@ -257,13 +251,12 @@ def segments_of(conn, holder: str) -> list[Segment]:
     return [Segment(*row) for row in rows]
 
 
-def release(conn, holder: str) -> list[str]:
-    """Drop a holder's segments; doom (and return) the blobs nothing else holds."""
+def release(conn, holder: str) -> None:
+    """Drop a holder's segments; doom the blobs nothing else holds."""
     blobs = {row[0] for row in conn.execute("SELECT blob FROM segments WHERE holder = ?", (holder,))}
     conn.execute("DELETE FROM segments WHERE holder = ?", (holder,))
     orphans = [blob for blob in blobs if not is_held(conn, blob)]
     conn.executemany("INSERT OR IGNORE INTO doomed (blob) VALUES (?)", [(blob,) for blob in orphans])
-    return orphans
 
 
 def is_held(conn, blob: str) -> bool:
@@ -306,20 +299,19 @@ def uploads_of(conn, bucket: str, prefix: str = "") -> list[sqlite3.Row]:
 
 
 def put_part(conn, upload_id: str, number: int, size: int, etag: str, modified: float,
-             checksums: dict, segments: list[Segment]) -> list[str]:
-    """Record a part, replacing an earlier upload of the same number (returns released blobs)."""
-    released = drop_part(conn, upload_id, number)
+             checksums: dict, segments: list[Segment]) -> None:
+    """Record a part, replacing an earlier upload of the same number."""
+    drop_part(conn, upload_id, number)
     conn.execute(
         "INSERT INTO parts (upload_id, number, size, etag, modified, checksums) VALUES (?, ?, ?, ?, ?, ?)",
         (upload_id, number, size, etag, modified, json.dumps(checksums)),
     )
     hold(conn, part_holder(upload_id, number), segments)
-    return released
 
 
-def drop_part(conn, upload_id: str, number: int) -> list[str]:
+def drop_part(conn, upload_id: str, number: int) -> None:
     conn.execute("DELETE FROM parts WHERE upload_id = ? AND number = ?", (upload_id, number))
-    return release(conn, part_holder(upload_id, number))
+    release(conn, part_holder(upload_id, number))
 
 
 def parts_of(conn, upload_id: str, after: int = 0, limit: int = 10001) -> list[sqlite3.Row]:
@@ -328,10 +320,8 @@ def parts_of(conn, upload_id: str, after: int = 0, limit: int = 10001) -> list[s
     ).fetchall()
 
 
-def remove_upload(conn, upload_id: str) -> list[str]:
-    """Delete an upload and its parts; returns the blobs released."""
-    released = []
+def remove_upload(conn, upload_id: str) -> None:
+    """Delete an upload and its parts."""
     for part in parts_of(conn, upload_id):
-        released += drop_part(conn, upload_id, part["number"])
+        drop_part(conn, upload_id, part["number"])
     conn.execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
-    return released
