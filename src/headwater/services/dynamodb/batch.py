@@ -19,7 +19,7 @@ def _tables_resource(ctx, req: dict) -> list[str]:
     tables = req.get("RequestItems")
     if not isinstance(tables, dict) or not tables:
         return [lookup.table_arn(ctx, "*")]
-    return [name if name.startswith("arn:") else lookup.table_arn(ctx, name) for name in tables]
+    return [lookup.resource_arn(ctx, name) for name in tables]
 
 
 def _check_unique(keys: list) -> None:

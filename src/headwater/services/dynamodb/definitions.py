@@ -14,7 +14,6 @@ MAX_LOCAL_INDEXES = 5
 MAX_GLOBAL_INDEXES = 20
 MAX_CAPACITY_UNITS = 1_000_000_000_000
 ZERO_THROUGHPUT = {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
-PROJECTION_TYPES = ("ALL", "KEYS_ONLY", "INCLUDE")
 
 
 def key_names(key_schema: list[dict]) -> list[str]:

@@ -24,12 +24,14 @@ def table_arn(ctx, name: str) -> str:
     return f"arn:aws:dynamodb:{ctx.region}:{ctx.account}:table/{name}"
 
 
+def resource_arn(ctx, name) -> str:
+    """The IAM resource of the table ``name`` names (it may already be an ARN)."""
+    return name if isinstance(name, str) and name.startswith("arn:") else table_arn(ctx, name)
+
+
 def table_resource(ctx, req: dict) -> list[str]:
-    """The IAM resource of an operation on one table (``TableName`` may already be an ARN)."""
-    name = req.get("TableName")
-    if isinstance(name, str) and name.startswith("arn:"):
-        return [name]
-    return [table_arn(ctx, name)]
+    """The IAM resource of an operation on one table."""
+    return [resource_arn(ctx, req.get("TableName"))]
 
 
 def table_name(ctx, value: str) -> str | None:

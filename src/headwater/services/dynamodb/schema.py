@@ -181,12 +181,6 @@ class Table:
         """The item's key attributes (its ``Key``)."""
         return {name: item[name] for name in self.key_names}
 
-    def decode_key(self, pk: bytes, sk: bytes) -> dict:
-        key = {self.hash.name: self.hash.decode(pk)}
-        if self.range:
-            key[self.range.name] = self.range.decode(sk)
-        return key
-
     @property
     def key_parts(self) -> tuple[KeyPart, ...]:
         return (self.hash, self.range) if self.range else (self.hash,)

@@ -16,6 +16,7 @@ import json
 import sqlite3
 from typing import Iterator
 
+from headwater.protocol.scalars import format_blob
 from headwater.services.dynamodb import types
 from headwater.services.dynamodb.schema import Index, Key, Table, parse, partition_hash
 
@@ -114,12 +115,8 @@ SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 # --- item encoding ---------------------------------------------------------------------
 
 
-def _bytes_to_text(value: bytes) -> str:
-    return base64.b64encode(value).decode("ascii")
-
-
 def encode_item(item: dict) -> str:
-    return json.dumps(item, default=_bytes_to_text, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(item, default=format_blob, separators=(",", ":"), ensure_ascii=False)
 
 
 def _restore_binary(av: dict) -> None:

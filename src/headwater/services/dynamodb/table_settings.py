@@ -20,8 +20,7 @@ def _tagged_table(ctx, arn: str) -> Table:
 
 
 def _resource(ctx, req: dict) -> list[str]:
-    arn = req["ResourceArn"]
-    return [arn if arn.startswith("arn:") else lookup.table_arn(ctx, arn)]
+    return [lookup.resource_arn(ctx, req["ResourceArn"])]
 
 
 @service.operation("TagResource", resources=_resource)

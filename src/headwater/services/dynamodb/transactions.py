@@ -31,7 +31,7 @@ def _transaction_resource(ctx, req: dict) -> list[str]:
         if isinstance(entry, dict):
             names += [action.get("TableName") for action in entry.values() if isinstance(action, dict)]
     names = [name for name in dict.fromkeys(names) if isinstance(name, str)]
-    return [name if name.startswith("arn:") else lookup.table_arn(ctx, name) for name in names] or \
+    return [lookup.resource_arn(ctx, name) for name in names] or \
         [lookup.table_arn(ctx, "*")]
 
 

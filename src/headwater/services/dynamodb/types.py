@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from headwater.errors import ServiceError
+from headwater.protocol.scalars import format_blob
 from headwater.services.dynamodb.errors import INVALID
 from headwater.services.dynamodb.errors import validation as invalid
 
@@ -25,7 +26,6 @@ MAX_EXPONENT = 125
 MIN_EXPONENT = -130
 MAX_NESTING = 32
 
-SCALAR_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL"})
 SET_TYPES = frozenset({"SS", "NS", "BS"})
 KEY_TYPES = frozenset({"S", "N", "B"})
 
@@ -135,12 +135,6 @@ def _show(values: Iterable) -> str:
     return "[" + ", ".join(values) + "]"
 
 
-def _b64(data: bytes) -> str:
-    import base64
-
-    return base64.b64encode(data).decode()
-
-
 def _check_set(kind: str, members: list) -> list:
     if not members:
         raise invalid(INVALID + {
@@ -155,7 +149,7 @@ def _check_set(kind: str, members: list) -> list:
     elif len(set(members)) != len(members):
         if kind == "SS":
             raise invalid(f"{INVALID}Input collection {_show(members)} contains duplicates.")
-        raise invalid(f"{INVALID}Input collection {_show(map(_b64, members))}of type BS contains duplicates.")
+        raise invalid(f"{INVALID}Input collection {_show(map(format_blob, members))}of type BS contains duplicates.")
     return members
 
 

@@ -9,6 +9,7 @@ InternalServerError) as DynamoDB does, its own two under
 from __future__ import annotations
 
 from headwater.errors import ServiceError
+from headwater.services.dynamodb.errors import validation
 
 STREAMS_ERRORS = ("ExpiredIteratorException", "TrimmedDataAccessException")
 
@@ -16,10 +17,6 @@ STREAMS_ERRORS = ("ExpiredIteratorException", "TrimmedDataAccessException")
 def error_type(code: str) -> str:
     namespace = "dynamodb.streams" if code in STREAMS_ERRORS else "dynamodb"
     return f"com.amazonaws.{namespace}.v20120810#{code}"
-
-
-def validation(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
 
 
 def invalid_stream_arn() -> ServiceError:

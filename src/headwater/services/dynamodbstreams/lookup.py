@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from headwater.services.dynamodb import streams
+from headwater.services.dynamodb.lookup import table_arn, within_delay
 from headwater.services.dynamodb.streams import Stream
 from headwater.services.dynamodbstreams import errors, iterators
 
@@ -15,7 +16,7 @@ STREAM_ARN = re.compile(
 
 
 def any_stream(ctx) -> str:
-    return f"arn:aws:dynamodb:{ctx.region}:{ctx.account}:table/*/stream/*"
+    return f"{table_arn(ctx, '*')}/stream/*"
 
 
 def stream_resource(ctx, req: dict) -> list[str]:
@@ -29,7 +30,7 @@ def iterator_resource(ctx, req: dict) -> list[str]:
 
 
 def table_streams_resource(ctx, req: dict) -> list[str]:
-    return [f"arn:aws:dynamodb:{ctx.region}:{ctx.account}:table/{req.get('TableName') or '*'}/stream/*"]
+    return [f"{table_arn(ctx, req.get('TableName') or '*')}/stream/*"]
 
 
 def check_arn(arn: str) -> str:
@@ -48,8 +49,6 @@ def existing_stream(ctx, arn: str) -> Stream:
 
 def stream_status(ctx, stream: Stream) -> str:
     """ENABLING/DISABLING for ``create_delay_seconds`` after the change, as tables are CREATING."""
-    delay = ctx.settings.create_delay_seconds
-    now = ctx.clock.time()
     if stream.disabled is not None:
-        return "DISABLING" if now < stream.disabled + delay else "DISABLED"
-    return "ENABLING" if now < stream.created + delay else "ENABLED"
+        return "DISABLING" if within_delay(ctx, stream.disabled) else "DISABLED"
+    return "ENABLING" if within_delay(ctx, stream.created) else "ENABLED"

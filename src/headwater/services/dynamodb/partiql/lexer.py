@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 
 from headwater.errors import ServiceError
+from headwater.services.dynamodb.errors import validation as invalid
 
 MALFORMED = "Statement wasn't well formed, can't be processed: "
 
@@ -23,10 +24,6 @@ class Token(NamedTuple):
 
     def keyword(self, *words: str) -> bool:
         return self.kind == "name" and self.text.upper() in words
-
-
-def invalid(message: str) -> ServiceError:
-    return ServiceError("ValidationException", message)
 
 
 def malformed(detail: str) -> ServiceError:
