@@ -11,7 +11,9 @@ Per server, each on a free loopback port with fresh data, driven by boto3 client
   again and again over ``--threads`` connections): the server, not boto3, sets the pace,
   and its CPU ms per operation is the figure to compare;
 - PutObject and GetObject of one ``--big-mib`` (256) MiB object, MB/s (the body streams
-  from and to a file, as ``upload_fileobj``/``download_fileobj`` do, single request);
+  from and to a file, as ``upload_fileobj``/``download_fileobj`` do, single request), once
+  with boto3 (which hashes the body itself: the client sets the pace) and once with curl on
+  presigned URLs (no client-side hashing: the server sets the pace);
 - ListObjectsV2 over ``--list-keys`` (10 000) keys, full listings (pages of 1000) per second.
   The keys are loaded concurrently first; for headwater that load runs on a second server
   started with ``--fsync off`` (listing does not write, the load is only set-up).
@@ -177,8 +179,26 @@ def big_object(server: Server, args, work_dir: Path) -> dict[str, float]:
     get_seconds = time.monotonic() - started
     assert target.stat().st_size == args.big_mib * MIB
     target.unlink()
-    return {"PutObject big MB/s": args.big_mib * MIB / 1e6 / put_seconds,
-            "GetObject big MB/s": args.big_mib * MIB / 1e6 / get_seconds}
+    curl_put, curl_get = curl_big_object(c, source, target)
+    megabytes = args.big_mib * MIB / 1e6
+    return {"PutObject big MB/s": megabytes / put_seconds, "GetObject big MB/s": megabytes / get_seconds,
+            "PutObject big MB/s (curl)": megabytes / curl_put, "GetObject big MB/s (curl)": megabytes / curl_get}
+
+
+def curl_big_object(c, source: Path, target: Path) -> tuple[float, float]:
+    """Seconds curl takes to PUT ``source`` and GET it back through presigned URLs: a client
+    that neither hashes nor signs the body, so that the server sets the pace."""
+    def curl(*arguments: str) -> float:
+        done = subprocess.run(["curl", "-sS", "--fail", "-w", "%{time_total}", *arguments],
+                              capture_output=True, text=True, check=True, timeout=600)
+        return float(done.stdout)
+
+    params = {"Bucket": BUCKET, "Key": "big-curl"}
+    put = curl("-o", "/dev/null", "-T", str(source), c.generate_presigned_url("put_object", Params=params))
+    get = curl("-o", str(target), c.generate_presigned_url("get_object", Params=params))
+    assert target.stat().st_size == source.stat().st_size
+    target.unlink()
+    return put, get
 
 
 def listing(server: Server, args) -> Measurement:

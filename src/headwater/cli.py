@@ -104,12 +104,30 @@ def uvicorn_config(app, settings: Settings, log_level: str = "info"):
     )
 
 
+def _reuse_freed_buffers() -> None:
+    """Have glibc's malloc keep big freed blocks for reuse instead of unmapping them: bodies
+    arrive in pieces of up to 256 KiB, and mapping fresh zeroed pages for each cost more CPU
+    than receiving them (a 256 MiB upload: 0.39 s of CPU down to 0.15 s). Nothing elsewhere."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
+    mallopt(_M_TRIM_THRESHOLD, 128 * 1024 * 1024)
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
 def _serve(settings: Settings, log_level: str, on_ready=None) -> None:
     """Run until stopped; ``on_ready()`` runs once the endpoint accepts requests."""
     import uvicorn
 
     from headwater.http.app import create_app
 
+    _reuse_freed_buffers()
     logging.basicConfig(stream=sys.stderr, level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     server = uvicorn.Server(uvicorn_config(create_app(settings), settings, log_level))
     if on_ready:

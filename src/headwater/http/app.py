@@ -214,7 +214,7 @@ class Headwater:
             return await self._lifespan(receive, send)
         if scope["type"] != "http":
             return
-        request = await receive_request(scope, receive, str(self.settings.tmp_dir))
+        request = await receive_request(scope, receive, str(self.settings.tmp_dir), self.settings.fsync == "full")
         try:
             if request.raw_path.startswith(INTERNAL_PREFIX):
                 response = self.internal(request)

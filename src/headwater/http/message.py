@@ -15,18 +15,20 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 from urllib.parse import parse_qsl, unquote
 
+from headwater.protocol.checksums import Checksum
+
 #: Bodies up to this size stay in memory; larger ones spill to a file of their own.
 SPOOL_LIMIT = 1024 * 1024
 CHUNK = 256 * 1024
-#: A spilled body asks the kernel to start writing its file out every this many bytes, so
-#: that a later fsync (when the file becomes a blob) has little left to do.
-WRITEBACK_STEP = 8 * 1024 * 1024
+#: A spilled body that is to become durable is synced every this many bytes as it arrives.
+SYNC_STEP = 8 * 1024 * 1024
 
 
 class Body:
     """A request body received once, spilled to a file when large, and hashed as it arrives:
-    SHA-256 (SigV4's payload hash) and MD5 (what ``Content-MD5`` and S3's ETags are made of),
-    so that no consumer has to read a big body again just to digest it.
+    SHA-256 (SigV4's payload hash), MD5 (what ``Content-MD5`` and S3's ETags are made of) and,
+    once spilled, the checksums it will be checked against, so that no consumer has to read a
+    big body again just to digest it.
 
     The spill file lives in ``spool_dir`` under a name of its own, so that a consumer on the
     same file system may :meth:`take_file` it (rename it into place) instead of copying it.
@@ -34,15 +36,22 @@ class Body:
     caller of :meth:`write` (the event loop) only hands the chunks over.
     """
 
-    def __init__(self, spool_dir: str | None = None, *, hash_payload: bool = True):
+    def __init__(self, spool_dir: str | None = None, *, hash_payload: bool = True,
+                 checksums: Iterable[str] = (), sync_early: bool = False):
         """``hash_payload=False`` when the request's signature does not cover its body (an
-        unsigned-payload upload): SHA-256 is then computed only if someone asks for it."""
+        unsigned-payload upload): SHA-256 is then computed only if someone asks for it.
+        ``checksums`` names the algorithms (``protocol.checksums``) the body will be checked
+        against: a spilled body computes them as it arrives (:meth:`checksum`).
+        ``sync_early`` when a spilled body is likely to be kept durably (see :class:`_Spill`)."""
         self._spool_dir = spool_dir
         self._memory: io.BytesIO | None = io.BytesIO()
         self._spill: _Spill | None = None
         self._sha256 = hashlib.sha256() if hash_payload else None
         self._md5 = hashlib.md5(usedforsecurity=False)
         self._hashes = (self._md5,) if self._sha256 is None else (self._sha256, self._md5)
+        self._checksum_names = tuple(checksums)
+        self._sync_early = sync_early
+        self._checksums: dict[str, Checksum] = {}
         self.size = 0
 
     @classmethod
@@ -53,8 +62,7 @@ class Body:
 
     def write(self, chunk: bytes) -> None:
         if self._spill is None and self.size + len(chunk) > SPOOL_LIMIT:
-            self._spill = _Spill(self, self._spool_dir, self._memory.getvalue(), self._hashes)
-            self._memory = None
+            self._start_spill()
         self.size += len(chunk)
         if self._spill is not None:
             self._spill.put(chunk)
@@ -62,6 +70,23 @@ class Body:
         self._memory.write(chunk)
         for digest in self._hashes:
             digest.update(chunk)
+
+    def _start_spill(self) -> None:
+        head = self._memory.getvalue()
+        self._checksums = {name: Checksum(name) for name in self._checksum_names}
+        for checksum in self._checksums.values():
+            checksum.update(head)
+        hashes = (*self._hashes, *self._checksums.values())
+        self._spill = _Spill(self, self._spool_dir, head, hashes, self._sync_early)
+        self._memory = None
+
+    def checksum(self, algorithm: str) -> Checksum | None:
+        """The body's ``algorithm`` checksum when it was computed as the body arrived (a
+        spilled body, ``algorithm`` named when it was created); None otherwise."""
+        if algorithm not in self._checksums:
+            return None
+        self._complete()
+        return self._checksums[algorithm]
 
     def _complete(self) -> None:
         """Wait until a spilled body is all written and hashed."""
@@ -120,7 +145,7 @@ class Body:
 
     def replace(self, stream: Iterable[bytes]) -> "Body":
         """A new body holding ``stream`` (e.g. the decoded content of an aws-chunked body)."""
-        body = Body(self._spool_dir)
+        body = Body(self._spool_dir, checksums=self._checksum_names, sync_early=self._sync_early)
         for chunk in stream:
             body.write(chunk)
         return body
@@ -135,21 +160,24 @@ class Body:
 
 class _Spill:
     """A body's file: chunks queued by :meth:`put`, written by one thread and hashed by one
-    thread per digest (hashlib and file writes release the GIL, so they run side by side),
-    the kernel asked every ``WRITEBACK_STEP`` bytes to start writing the file out. The
-    queues are bounded: a worker that falls behind makes ``put`` wait. The file is removed
-    when the body is closed or collected, unless it was handed over."""
+    thread per digest (hashlib and file writes release the GIL, so they run side by side).
+    With ``sync_early``, a third kind of thread syncs the file every ``SYNC_STEP`` bytes while
+    it grows, so that the fsync making it durable later has little left to do (a sync at the
+    end would wait for the whole file). The queues are bounded: a worker that falls behind
+    makes ``put`` wait. The file is removed when the body is closed or collected, unless it
+    was handed over."""
 
     QUEUED_CHUNKS = 64
 
-    def __init__(self, owner: Body, spool_dir: str | None, head: bytes, hashes: tuple):
+    def __init__(self, owner: Body, spool_dir: str | None, head: bytes, hashes: tuple, sync_early: bool):
         fd, path = tempfile.mkstemp(prefix="body-", dir=spool_dir)
         self.file = os.fdopen(fd, "w+b")
         self.path = Path(path)
         self._failure: BaseException | None = None
         self.file.write(head)  # already hashed
-        self._written, self._written_back = len(head), 0
+        self._written, self._synced = len(head), 0
         self._workers = [_Worker(self._write, self._failed)] + [_Worker(digest.update, self._failed) for digest in hashes]
+        self._syncer = _Worker(self._sync, self._failed) if sync_early else None
         self._finished = False
         self._remove = weakref.finalize(owner, _Spill.discard, self)
 
@@ -168,16 +196,21 @@ class _Spill:
     def _write(self, chunk: bytes) -> None:
         self.file.write(chunk)
         self._written += len(chunk)
-        if self._written - self._written_back >= WRITEBACK_STEP:
+        if self._syncer is not None and self._written - self._synced >= SYNC_STEP and not self._finished:
             self.file.flush()
-            start_writeback(self.file.fileno(), self._written_back, self._written - self._written_back)
-            self._written_back = self._written
+            self._synced = self._written
+            self._syncer.queue.put(b"")
+
+    def _sync(self, _token: bytes) -> None:
+        os.fdatasync(self.file.fileno())
 
     def _stop_workers(self) -> None:
         if not self._finished:
             self._finished = True
             for worker in self._workers:
                 worker.stop()
+            if self._syncer is not None:  # after the writer, which asks for no sync any more
+                self._syncer.stop()
 
     def finish(self) -> None:
         """Wait for the workers (at once when done); raise what one failed with, if anything."""
@@ -221,28 +254,6 @@ class _Worker:
     def stop(self) -> None:
         self.queue.put(None)
         self._thread.join()
-
-
-def start_writeback(fd: int, offset: int, length: int) -> None:
-    """Ask the kernel to start writing a file range to disk, without waiting for it
-    (Linux ``sync_file_range``; elsewhere nothing: the final fsync does all the work)."""
-    if _sync_file_range is not None:
-        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
-
-
-def _load_sync_file_range():
-    try:
-        import ctypes
-
-        function = ctypes.CDLL(None, use_errno=True).sync_file_range
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
-    return function
-
-
-_SYNC_FILE_RANGE_WRITE = 2
-_sync_file_range = _load_sync_file_range()
 
 
 def _split_pairs(text: str) -> list[tuple[str, str]]:

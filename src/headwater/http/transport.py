@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from headwater.auth.sigv4 import payload_hash_expected
 from headwater.http.message import CHUNK, Body, HttpRequest, HttpResponse
+from headwater.protocol import checksums
 
 
 def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -25,14 +26,16 @@ def _raw_path(scope: dict) -> str:
     return raw.decode("utf-8", "surrogateescape").split("?", 1)[0]
 
 
-async def receive_request(scope: dict, receive, spool_dir: str | None) -> HttpRequest:
+async def receive_request(scope: dict, receive, spool_dir: str | None, durable: bool = False) -> HttpRequest:
     """Read the whole body as it streams in (spilling big ones to disk) into an HttpRequest.
 
-    Reading the body is what makes the server answer ``Expect: 100-continue``.
+    Reading the body is what makes the server answer ``Expect: 100-continue``. ``durable``:
+    big bodies are synced as they arrive (the server keeps what it stores on disk).
     """
     headers = _headers(scope.get("headers", []))
     query_string = scope.get("query_string", b"").decode("latin-1")
-    body = Body(spool_dir, hash_payload=payload_hash_expected(headers, query_string))
+    body = Body(spool_dir, hash_payload=payload_hash_expected(headers, query_string),
+                checksums=checksums.body_algorithms(headers), sync_early=durable)
     more = True
     while more:
         message = await receive()

@@ -60,6 +60,8 @@ _FACTORIES: dict[str, Callable[[], object]] = {
 
 #: Lower-case algorithm names, as they appear after ``x-amz-checksum-``.
 ALGORITHMS = tuple(_FACTORIES)
+#: S3 computes this checksum for every object uploaded without one.
+DEFAULT_ALGORITHM = "crc64nvme"
 
 
 class Checksum:
@@ -111,6 +113,15 @@ def algorithm_of(header: str) -> str | None:
 def checksum_headers(headers: dict[str, str]) -> dict[str, str]:
     """The ``x-amz-checksum-<algorithm>`` headers of a request, by algorithm."""
     return {alg: value for name, value in headers.items() if (alg := algorithm_of(name))}
+
+
+def body_algorithms(headers: dict[str, str]) -> tuple[str, ...]:
+    """The algorithms a request's body will be checked against, judged before it arrives:
+    those its headers name (a value, ``x-amz-sdk-checksum-algorithm`` or the trailer of an
+    aws-chunked body), else S3's default for uploads without one."""
+    named = [*checksum_headers(headers), headers.get("x-amz-sdk-checksum-algorithm", "").lower(),
+             *(algorithm_of(name.strip()) for name in headers.get("x-amz-trailer", "").split(","))]
+    return tuple(dict.fromkeys(name for name in named if name in _FACTORIES)) or (DEFAULT_ALGORITHM,)
 
 
 def is_well_formed(algorithm: str, value: str) -> bool:

@@ -30,8 +30,6 @@ def writes_a_blob(request) -> bool:
 READ_SIZE = 1024 * 1024
 #: Bodies up to this size are answered from memory; larger ones stream from their blobs.
 INLINE_LIMIT = 1024 * 1024
-#: S3 computes this checksum for every object uploaded without one.
-DEFAULT_CHECKSUM = "crc64nvme"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
@@ -80,11 +78,13 @@ def receive(blobs, body, req: dict, headers: dict[str, str], *, default_checksum
     ``inline`` allows it and they are few enough, else as a blob (none for no bytes)."""
     expected_md5 = _content_md5(req.get("ContentMD5"))
     wanted = requested_checksums(req, headers)
-    algorithms = list(wanted) or ([DEFAULT_CHECKSUM] if default_checksum else [])
-    running = [checksums.Checksum(name) for name in algorithms]
-    for chunk in body.chunks(READ_SIZE) if running else ():
-        for checksum in running:
+    algorithms = list(wanted) or ([checksums.DEFAULT_ALGORITHM] if default_checksum else [])
+    arrived = {name: body.checksum(name) for name in algorithms}  # computed as it arrived
+    missing = {name: checksums.Checksum(name) for name, checksum in arrived.items() if checksum is None}
+    for chunk in body.chunks(READ_SIZE) if missing else ():
+        for checksum in missing.values():
             checksum.update(chunk)
+    running = [arrived[name] or missing[name] for name in algorithms]
     if expected_md5 is not None and expected_md5 != body.md5:
         raise errors.bad_digest(req["ContentMD5"], base64.b64encode(bytes.fromhex(body.md5)).decode())
     for checksum in running:
