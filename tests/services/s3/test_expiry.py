@@ -84,6 +84,22 @@ def test_incomplete_uploads_are_aborted(frozen):
     assert upload_id
 
 
+def test_incomplete_uploads_are_aborted_only_under_the_rules_prefix_even_inside_and(frozen):
+    """A rule's prefix may sit under Filter.And (with a size bound): uploads outside it stay."""
+    running, clock, s3 = frozen
+    s3.create_bucket(Bucket="uplife2")
+    s3.create_multipart_upload(Bucket="uplife2", Key="logs/a")
+    kept = s3.create_multipart_upload(Bucket="uplife2", Key="data/b")["UploadId"]
+    s3.put_bucket_lifecycle_configuration(Bucket="uplife2", LifecycleConfiguration={"Rules": [
+        {"ID": "abort-logs", "Status": "Enabled",
+         "Filter": {"And": {"Prefix": "logs/", "ObjectSizeGreaterThan": 0}},
+         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]})
+    clock.advance(timedelta(days=2))
+    run_task(running, "lifecycle")
+    uploads = s3.list_multipart_uploads(Bucket="uplife2")["Uploads"]
+    assert [(u["Key"], u["UploadId"]) for u in uploads] == [("data/b", kept)]
+
+
 def test_released_blobs_are_deleted(frozen):
     running, _clock, s3 = frozen
     s3.create_bucket(Bucket="blobs")

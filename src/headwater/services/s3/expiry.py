@@ -28,12 +28,22 @@ def _epoch(value) -> float:
     return scalars.to_datetime(value).timestamp()
 
 
+def _condition(rule: dict) -> dict:
+    """The rule's filter conditions, whether alone or under ``And``."""
+    condition = rule.get("Filter") or {}
+    return condition.get("And", condition)
+
+
+def _prefix(rule: dict) -> str:
+    """The key prefix a rule applies to: its filter's (alone or under ``And``), else the
+    rule's own legacy ``Prefix``."""
+    return _condition(rule).get("Prefix", rule.get("Prefix", "")) or ""
+
+
 def _matches(rule: dict, row, attrs: dict) -> bool:
     """Whether a version falls under the rule's filter (prefix, tags, size bounds)."""
-    condition = rule.get("Filter") or {}
-    condition = condition.get("And", condition)
-    prefix = condition.get("Prefix", rule.get("Prefix", ""))
-    if not row["key"].startswith(prefix or ""):
+    condition = _condition(rule)
+    if not row["key"].startswith(_prefix(rule)):
         return False
     wanted = list(condition.get("Tags") or ([condition["Tag"]] if "Tag" in condition else []))
     tags = {tag["Key"]: tag.get("Value", "") for tag in attrs.get("Tags", [])}
@@ -108,8 +118,7 @@ def _abort_uploads(ctx, bucket, rule: dict, now: float) -> None:
     days = (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation")
     if days is None:
         return
-    prefix = ((rule.get("Filter") or {}).get("Prefix")) or rule.get("Prefix") or ""
-    for upload in store.uploads_of(ctx.db, bucket["name"], prefix):
+    for upload in store.uploads_of(ctx.db, bucket["name"], _prefix(rule)):
         if now >= due(upload["initiated"], days):
             store.remove_upload(ctx.db, upload["upload_id"])
 
