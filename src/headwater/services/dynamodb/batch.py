@@ -51,16 +51,16 @@ def batch_get_item(ctx, req: dict) -> dict:
     for name, table, entry, projection, keys in _prepared_gets(ctx, req["RequestItems"]):
         found = responses.setdefault(name, [])
         for position, (key, storage_key) in enumerate(keys):
-            item = store.get_item(ctx.db, table, storage_key)
-            size = types.item_size(item) if item is not None else 0
+            row = store.get_row(ctx.db, table, storage_key)
+            size = row[0] if row is not None else 0
             if answered + size > MAX_ANSWER_BYTES:
                 rest = {member: value for member, value in entry.items() if member != "Keys"}
                 unprocessed[name] = {**rest, "Keys": [k for k, _ in keys[position:]]}
                 break
             answered += size
             meter.add(table, capacity.read_units(size, bool(entry.get("ConsistentRead"))))
-            if item is not None:
-                found.append(projection.apply(item) if projection else item)
+            if row is not None:
+                found.append(projection.apply(store.decode_item(row[1])) if projection else store.answer_item(row[1]))
     result = {"Responses": responses, "UnprocessedKeys": unprocessed}
     if meter.mode is not None:
         result["ConsumedCapacity"] = meter.reports()

@@ -84,17 +84,22 @@ def update_item(ctx, req: dict) -> dict:
     return _result(ctx, req, write, meter, updated_attributes(write, req.get("ReturnValues", "NONE")))
 
 
-@service.operation("GetItem", resources=lookup.table_resource, read_only=True)
-def get_item(ctx, req: dict) -> dict:
+def read_item(ctx, req: dict, answered=store.decode_item) -> dict:
+    """GetItem's answer; ``answered`` turns the stored text of an item answered whole into
+    the answer's ``Item`` (``store.answer_item`` for the wire)."""
     projection = params.projection(req)
     table = lookup.active_table(ctx, req["TableName"])
-    item = store.get_item(ctx.db, table, table.key_of(req["Key"]))
+    row = store.get_row(ctx.db, table, table.key_of(req["Key"]))
     result = {}
-    if item is not None:
-        result["Item"] = projection.apply(item) if projection else item
+    if row is not None:
+        result["Item"] = projection.apply(store.decode_item(row[1])) if projection else answered(row[1])
     meter = capacity.Meter(req.get("ReturnConsumedCapacity"), "read")
     if meter.mode is not None:
-        size = types.item_size(item) if item is not None else 0
-        meter.add(table, capacity.read_units(size, bool(req.get("ConsistentRead"))))
+        meter.add(table, capacity.read_units(row[0] if row is not None else 0, bool(req.get("ConsistentRead"))))
         result["ConsumedCapacity"] = meter.report(table.name)
     return result
+
+
+@service.operation("GetItem", resources=lookup.table_resource, read_only=True)
+def get_item(ctx, req: dict) -> dict:
+    return read_item(ctx, req, store.answer_item)

@@ -1,5 +1,9 @@
 """Finding the table a request names (by name or ARN) and the state it is in.
 
+Found tables are cached per process under the token of the catalog's current state
+(``store.catalog_token``), which every change to a table replaces, by this process or any
+other, so a lookup reads one small row instead of the table's description.
+
 A table is CREATING for ``settings.create_delay_seconds`` after CreateTable (measured
 with the request clock), UPDATING for as long after an UpdateTable, ACTIVE otherwise;
 a global secondary index added later is CREATING (backfilling) for the same delay.
@@ -45,9 +49,25 @@ def table_name(ctx, value: str) -> str | None:
     return value
 
 
+#: Tables found, by catalog token (store.catalog_token), then by (account, region, the
+#: request's TableName): a lookup costs one read of the token while no table changes.
+_found: dict[int, dict[tuple, tuple[str | None, Table | None]]] = {}
+_MAX_TOKENS, _MAX_ENTRIES = 16, 4096
+
+
 def _find(ctx, value: str) -> tuple[str | None, Table | None]:
-    name = table_name(ctx, value)
-    return name, None if name is None else store.find_table(ctx.db, ctx.account, ctx.region, name)
+    token = store.catalog_token(ctx.db)
+    known = _found.get(token)
+    if known is None or len(known) >= _MAX_ENTRIES:
+        if len(_found) >= _MAX_TOKENS:
+            _found.clear()
+        known = _found[token] = {}
+    entry = (ctx.account, ctx.region, value)
+    found = known.get(entry)
+    if found is None:
+        name = table_name(ctx, value)
+        found = known[entry] = name, None if name is None else store.find_table(ctx.db, ctx.account, ctx.region, name)
+    return found
 
 
 def existing_table(ctx, value: str) -> Table:

@@ -11,6 +11,19 @@ NO_UPDATE = expressions.Update([])
 WRITE_RETURN_VALUES = ("NONE", "ALL_OLD")
 
 
+#: Per operation, every member that may hold an expression, a legacy parameter, names or values.
+_EXPRESSION_MEMBERS = {
+    operation: frozenset({*expression_members, *legacy, "ExpressionAttributeNames", "ExpressionAttributeValues"})
+    for operation, (expression_members, legacy) in expressions.PARAMETERS.items()
+}
+
+
+def _plain(req: dict, operation: str) -> bool:
+    """Whether the request has none of its operation's expression members (most GetItem and
+    PutItem requests): then there is nothing to check and nothing to compile."""
+    return _EXPRESSION_MEMBERS[operation].isdisjoint(req)
+
+
 def _expressions(req: dict) -> Expressions:
     return Expressions(req.get("ExpressionAttributeNames"), req.get("ExpressionAttributeValues"))
 
@@ -34,7 +47,10 @@ def check_write_return_values(req: dict) -> str:
 
 def write_condition(req: dict, operation: str):
     """The condition of a PutItem, DeleteItem or ConditionCheck (None without one)."""
-    expressions.check_parameters(req, "PutItem" if operation == "ConditionCheck" else operation)
+    operation = "PutItem" if operation == "ConditionCheck" else operation
+    if _plain(req, operation):
+        return None
+    expressions.check_parameters(req, operation)
     exprs = _expressions(req)
     condition = _condition(req, exprs, "ConditionExpression", "Expected", "ConditionExpression")
     exprs.check_unused()
@@ -66,6 +82,8 @@ def _projection(req: dict, exprs: Expressions):
 
 def projection(req: dict):
     """The projection of a GetItem (or a BatchGetItem/TransactGetItems entry)."""
+    if _plain(req, "GetItem"):
+        return None
     expressions.check_parameters(req, "GetItem")
     exprs = _expressions(req)
     result = _projection(req, exprs)

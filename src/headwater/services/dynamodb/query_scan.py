@@ -26,23 +26,31 @@ class Page:
     scanned: int = 0
     size: int = 0
     last: dict | None = None
+    #: Whether ``items`` are the items' stored JSON texts rather than dicts.
+    texts: bool = False
 
 
-def read_page(rows, reader: Reader, limit: int | None, condition) -> Page:
-    """Read rows until the limit or 1 MB; ``last`` is the item to continue after, if any."""
-    page = Page()
-    item = None
+def read_page(rows, reader: Reader, limit: int | None, condition, texts: bool = False) -> Page:
+    """Read rows until the limit or 1 MB; ``last`` is the item to continue after, if any.
+
+    With ``texts``, when the protocol writes pre-encoded JSON, items answered as stored
+    are kept as their stored JSON text (decoded only for a filter) for ``answer`` to write
+    as they are."""
+    page = Page(texts=texts and store.RawJSON is not None and reader.returns_stored)
+    wants_items = not reader.count_only
+    decodes = condition is not None or (wants_items and not page.texts)
+    visible = None
     for _, _, size, text in rows:
-        item = store.decode_item(text)
         page.scanned += 1
         page.size += size
-        visible = reader.visible(item)
+        if decodes:
+            visible = reader.visible(store.decode_item(text))
         if condition is None or condition.evaluate(visible):
             page.count += 1
-            if not reader.count_only:
-                page.items.append(reader.returned(visible))
+            if wants_items:
+                page.items.append(text if page.texts else reader.returned(visible))
         if page.scanned == limit or page.size >= MAX_PAGE_BYTES:
-            page.last = item
+            page.last = store.decode_item(text)
             break
     return page
 
@@ -50,7 +58,7 @@ def read_page(rows, reader: Reader, limit: int | None, condition) -> Page:
 def answer(ctx, req: dict, reader: Reader, page: Page) -> dict:
     result = {"Count": page.count, "ScannedCount": page.scanned}
     if not reader.count_only:
-        result["Items"] = page.items
+        result["Items"] = store.answer_items(page.items) if page.texts else page.items
     if page.last is not None:
         result["LastEvaluatedKey"] = reader.last_key(page.last)
     consumed = read_capacity(req, reader, page.size)
@@ -126,7 +134,7 @@ def query(ctx, req: dict) -> dict:
         ctx.db, table, reader.index, hash_value, sort_bounds(reader, key_condition),
         forward=req.get("ScanIndexForward", True), start=start, limit=req.get("Limit"),
     )
-    return answer(ctx, req, reader, read_page(rows, reader, req.get("Limit"), condition))
+    return answer(ctx, req, reader, read_page(rows, reader, req.get("Limit"), condition, texts=True))
 
 
 # --- Scan -----------------------------------------------------------------------------------
@@ -163,4 +171,4 @@ def scan(ctx, req: dict) -> dict:
     reader.projection = projection
     start = reader.scan_start(req.get("ExclusiveStartKey"))
     rows = store.scan_rows(ctx.db, table, reader.index, hashes, start=start, limit=req.get("Limit"))
-    return answer(ctx, req, reader, read_page(rows, reader, req.get("Limit"), condition))
+    return answer(ctx, req, reader, read_page(rows, reader, req.get("Limit"), condition, texts=True))

@@ -69,6 +69,14 @@ class Reader:
         """The item as the read sees it: a global index holds only its projection."""
         return self.index.project(item) if self.index is not None and self.index.is_global else item
 
+    @property
+    def returns_stored(self) -> bool:
+        """Whether every item is answered exactly as stored (no projection applies)."""
+        if self.select == "SPECIFIC_ATTRIBUTES":
+            return False
+        projects = self.index is not None and self.index.projected is not None
+        return not projects or (self.select == "ALL_ATTRIBUTES" and not self.index.is_global)
+
     def returned(self, visible: dict) -> dict:
         if self.select == "SPECIFIC_ATTRIBUTES":
             return self.projection.apply(visible)

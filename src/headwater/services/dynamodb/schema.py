@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from headwater.services.dynamodb import errors, types
 
@@ -130,11 +130,11 @@ class Table:
     def arn(self) -> str:
         return self.description["TableArn"]
 
-    @property
+    @cached_property
     def key_names(self) -> tuple[str, ...]:
         return (self.hash.name, self.range.name) if self.range else (self.hash.name,)
 
-    @property
+    @cached_property
     def stream_view_type(self) -> str | None:
         spec = self.description.get("StreamSpecification") or {}
         return spec.get("StreamViewType") if spec.get("StreamEnabled") else None
@@ -181,7 +181,7 @@ class Table:
         """The item's key attributes (its ``Key``)."""
         return {name: item[name] for name in self.key_names}
 
-    @property
+    @cached_property
     def key_parts(self) -> tuple[KeyPart, ...]:
         return (self.hash, self.range) if self.range else (self.hash,)
 

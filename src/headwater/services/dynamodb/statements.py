@@ -210,7 +210,7 @@ def _batch_read(ctx, req: dict, entry: dict, statement: Statement, translation: 
     _check_unique(seen, table, table.key_of(key))
     request = {"TableName": table.name, "Key": key, **_passed_on(entry, "ConsistentRead"),
                **_passed_on(req, "ReturnConsumedCapacity")}
-    result = items.get_item(ctx, request)
+    result = items.read_item(ctx, request)
     response = {"TableName": table.name}
     if "Item" in result:
         response["Item"] = selects.project(result["Item"], columns)

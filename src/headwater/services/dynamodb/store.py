@@ -17,6 +17,11 @@ import sqlite3
 from typing import Iterator
 
 from headwater.protocol.scalars import format_blob
+
+try:  # the protocol writes pre-encoded JSON (stored items) into answers when it offers RawJSON
+    from headwater.protocol.awsjson import RawJSON
+except ImportError:
+    RawJSON = None
 from headwater.services.dynamodb import types
 from headwater.services.dynamodb.schema import Index, Key, Table, parse, partition_hash
 
@@ -106,6 +111,19 @@ MIGRATIONS = [
         ALTER TABLE streams ADD COLUMN trimmed_seq INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        # A random token that every change to ``tables`` (by any connection, committed or
+        # not) replaces: table descriptions cached under a token are current while the
+        # token is (see lookup.py). A rolled-back change takes its token with it.
+        "0003_dynamodb_catalog_token",
+        """
+        CREATE TABLE catalog (only INTEGER PRIMARY KEY CHECK (only = 1), token INTEGER NOT NULL);
+        INSERT INTO catalog VALUES (1, random());
+        CREATE TRIGGER tables_inserted AFTER INSERT ON tables BEGIN UPDATE catalog SET token = random(); END;
+        CREATE TRIGGER tables_updated AFTER UPDATE ON tables BEGIN UPDATE catalog SET token = random(); END;
+        CREATE TRIGGER tables_deleted AFTER DELETE ON tables BEGIN UPDATE catalog SET token = random(); END;
+        """,
+    ),
 ]
 
 #: The identity DynamoDB puts on stream records of deletions it made itself (TTL).
@@ -115,8 +133,9 @@ SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 # --- item encoding ---------------------------------------------------------------------
 
 
-def encode_item(item: dict) -> str:
-    return json.dumps(item, default=format_blob, separators=(",", ":"), ensure_ascii=False)
+encode_item = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, check_circular=False, default=format_blob
+).encode
 
 
 def _restore_binary(av: dict) -> None:
@@ -133,11 +152,13 @@ def _restore_binary(av: dict) -> None:
             _restore_binary(member)
 
 
-_decode = json.JSONDecoder().decode
+_decode = json.JSONDecoder().raw_decode  # json.loads without its whitespace handling
 
 
 def decode_item(text: str) -> dict:
-    item = _decode(text)
+    item, end = _decode(text)
+    if end != len(text):
+        raise ValueError("not one JSON object")
     # Only an item holding a binary value (written as {"B":"..."} or {"BS":[...]}) needs the walk.
     if '{"B":"' in text or '{"BS":[' in text:
         for av in item.values():
@@ -145,7 +166,23 @@ def decode_item(text: str) -> dict:
     return item
 
 
+def answer_item(text: str):
+    """A stored item as a member of an answer: its JSON text, written as it is, when the
+    protocol offers that (``RawJSON``); else the decoded item."""
+    return decode_item(text) if RawJSON is None else RawJSON(text)
+
+
+def answer_items(texts: list[str]):
+    """Stored items as a list member of an answer (see ``answer_item``)."""
+    return [decode_item(text) for text in texts] if RawJSON is None else RawJSON(f"[{','.join(texts)}]")
+
+
 # --- tables ----------------------------------------------------------------------------
+
+
+def catalog_token(db: sqlite3.Connection) -> int:
+    """The token of the current state of ``tables`` (see migration 0003)."""
+    return db.execute("SELECT token FROM catalog").fetchone()[0]
 
 
 def find_table(db: sqlite3.Connection, account: str, region: str, name: str) -> Table | None:
@@ -225,11 +262,16 @@ def remove_tags(db: sqlite3.Connection, table: Table, keys: list[str]) -> None:
 # --- items -----------------------------------------------------------------------------
 
 
-def get_item(db: sqlite3.Connection, table: Table, key: Key) -> dict | None:
-    row = db.execute(
-        "SELECT item FROM items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", (table.id, *key)
+def get_row(db: sqlite3.Connection, table: Table, key: Key) -> tuple[int, str] | None:
+    """``(size, stored JSON text)`` of an item."""
+    return db.execute(
+        "SELECT size, item FROM items WHERE table_id = ? AND h = ? AND pk = ? AND sk = ?", (table.id, *key)
     ).fetchone()
-    return None if row is None else decode_item(row[0])
+
+
+def get_item(db: sqlite3.Connection, table: Table, key: Key) -> dict | None:
+    row = get_row(db, table, key)
+    return None if row is None else decode_item(row[1])
 
 
 def put_row(db: sqlite3.Connection, table: Table, key: Key, item: dict, size: int) -> None:

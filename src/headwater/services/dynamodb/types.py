@@ -167,11 +167,17 @@ def _canonical(kind: str, content, depth: int):
     return content
 
 
+#: Types whose values are canonical as given (never changed in place, so shared, not copied).
+_AS_GIVEN = frozenset({"S", "B", "BOOL"})
+
+
 def _validate(av: dict, depth: int) -> dict:
     if depth > MAX_NESTING and av:
         raise invalid(NESTING_TOO_DEEP)
     if len(av) == 1:
         (kind, content), = av.items()
+        if kind in _AS_GIVEN:
+            return av
         return {kind: _canonical(kind, content, depth)}
     if not av:
         raise invalid("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
@@ -250,6 +256,8 @@ _SIZES = {
 def value_size(av: dict) -> int:
     """Bytes of an attribute value (without its name)."""
     (kind, content), = av.items()
+    if kind == "S":
+        return len(content) if content.isascii() else name_size(content)
     size = _SIZES.get(kind)
     if size is None:
         raise ValueError(f"not an AttributeValue: {av!r}")
@@ -258,7 +266,12 @@ def value_size(av: dict) -> int:
 
 def item_size(item: dict) -> int:
     """Bytes of an item: the sum of its attribute names and values."""
-    return name_size("".join(item)) + sum(map(value_size, item.values()))
+    size = name_size("".join(item))
+    for av in item.values():
+        text = av.get("S")
+        # An ASCII string (most values) is one byte a character: no call needed.
+        size += len(text) if type(text) is str and text.isascii() and len(av) == 1 else value_size(av)
+    return size
 
 
 # --- ordering and equality -------------------------------------------------------------
