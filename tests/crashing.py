@@ -4,6 +4,7 @@ record of what it acknowledged, and numbered rows written through a SQL connecti
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import os
 import signal
@@ -124,7 +125,7 @@ def write_until_killed(
     new_writer: Callable[[], Callable[[], None]],
     acknowledged: Callable[[], int],
     kill_after: int,
-    lost: tuple[type[BaseException], ...] = (OSError,),
+    lost: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException),
 ) -> None:
     """Write from several threads; SIGKILL the server once ``acknowledged()`` has grown by
     ``kill_after``.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
@@ -18,6 +19,12 @@ FSYNC_MODES = ("full", "normal", "off")
 #: denied; off: no policy evaluation at all.
 IAM_MODES = ("enforce", "soft", "off")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@lru_cache(maxsize=16)
+def _tmp_dir_of(data_dir: Path) -> Path:
+    """A data directory's scratch space, joined once (every request's body may spool there)."""
+    return data_dir / "tmp"
 
 
 def default_data_dir() -> Path:
@@ -67,7 +74,7 @@ class Settings:
     @property
     def tmp_dir(self) -> Path:
         """Scratch space on the same file system as the data (so renames are atomic)."""
-        return self.data_dir / "tmp"
+        return _tmp_dir_of(self.data_dir)
 
     @property
     def is_loopback(self) -> bool:

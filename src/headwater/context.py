@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,17 @@ if TYPE_CHECKING:
     from headwater.http.message import HttpRequest
     from headwater.storage.blobs import BlobStore
     from headwater.storage.clock import Clock
+
+
+#: The variant nibble of a UUID (``10xx``) for any hex digit.
+_UUID_VARIANT = dict(zip("0123456789abcdef", "89ab" * 4))
+
+
+def new_request_id() -> str:
+    """A random UUID-4, as text: what ``str(uuid.uuid4())`` gives, made with less work."""
+    digits = os.urandom(16).hex()
+    return (f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-"
+            f"{_UUID_VARIANT[digits[16]]}{digits[17:20]}-{digits[20:]}")
 
 
 @dataclass

@@ -166,6 +166,24 @@ def test_a_tampered_body_does_not_match(frozen_signing, service):
     assert_error(failure(request, service, frozen_signing), *SIGNATURE_MISMATCH[service])
 
 
+SCOPES = [("secret", "20260314", "us-east-1", "dynamodb"), ("other-secret", "20260314", "us-east-1", "dynamodb"),
+          ("secret", "20260315", "us-east-1", "dynamodb"), ("secret", "20260314", "eu-west-1", "dynamodb"),
+          ("secret", "20260314", "us-east-1", "sqs")]
+
+
+def test_each_secret_day_region_and_service_has_its_own_signing_key():
+    """Derived keys are cached; a cached one never serves another secret, day, region or service."""
+    keys_seen = set()
+    for secret, day, region, service in SCOPES * 2:  # the second round reads the cache
+        signer = AWSRequest("POST", ENDPOINT)
+        signer.context["timestamp"] = f"{day}T000000Z"
+        expected = SigV4Auth(Credentials("test", secret), service, region).signature("to sign", signer)
+        signing_key = sigv4.derive_signing_key(secret, day, region, service)
+        assert sigv4.Authentication(ROOT.root("test"), signing_key=signing_key).sign("to sign") == expected
+        keys_seen.add(signing_key)
+    assert len(keys_seen) == len(SCOPES)
+
+
 def test_mismatch_messages_carry_what_aws_shows(frozen_signing):
     request = signed("dynamodb", secret="wrong")
     message = failure(request, "dynamodb", frozen_signing).message

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from hashlib import sha256
 from urllib.parse import quote, unquote
 
@@ -51,6 +52,11 @@ S3_PAYLOAD_MARKERS = frozenset({
 })
 _HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SIGV4_TIME = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
+_SCOPE_DATE = re.compile(r"\d{8}")
+#: The usual ``Authorization`` header, as every SDK writes it (values of printable ASCII
+#: but commas); any other form is read piece by piece.
+_USUAL_AUTHORIZATION = re.compile(
+    ALGORITHM + r" Credential=([!-+\--~]+), ?SignedHeaders=([!-+\--~]+), ?Signature=([!-+\--~]+)")
 _PRESIGNED_PARAMETERS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
                          "X-Amz-SignedHeaders")
 
@@ -77,23 +83,21 @@ class Authentication:
         return hmac.new(self.signing_key, string_to_sign.encode("utf-8"), sha256).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Signed:
     """The signature a request carries, as the client wrote it."""
 
     credential: str
-    signed_headers: list[str]
+    signed_headers: tuple[str, ...]
     signature: str
     time_text: str
     signed_at: datetime
+    #: ``signed_at`` as SigV4 writes it (``20130524T000000Z``).
+    timestamp: str
     session_token: str | None
     query: list[tuple[str, str]]
     presigned: bool = False
     expires: str | None = None
-
-    @cached_property
-    def timestamp(self) -> str:
-        return self.signed_at.strftime(SIGV4_TIMESTAMP)
 
 
 def authenticate(request: HttpRequest, service: str, keys: KeyStore, clock, *, verify: bool = True,
@@ -113,18 +117,17 @@ def authenticate(request: HttpRequest, service: str, keys: KeyStore, clock, *, v
         return _unsigned(service, keys, verify)
     access_key, scope_date, region, scope_service = _split_credential(service, signed.credential)
     secret, principal = _resolve(service, keys, access_key, signed.session_token, verify)
-    auth = Authentication(principal, region, signed.signed_at, signed.timestamp,
+    signing_key = None
+    if secret is not None:
+        _check_scope(service, scope_date, scope_service, signed)
+        _check_signed_headers(request, service, signed)
+        _check_time(service, signed, clock.now(), max_skew)
+        payload = _payload_hash(request, service, signed)
+        signing_key = _verify_signature(request, service, signed, secret, region, scope_service, payload)
+        _check_body(request, service, payload)
+    return Authentication(principal, region, signed.signed_at, signed.timestamp,
                           f"{scope_date}/{region}/{scope_service}/aws4_request", signed.signature,
-                          presigned=signed.presigned)
-    if secret is None:
-        return auth
-    _check_scope(service, scope_date, scope_service, signed)
-    _check_signed_headers(request, service, signed)
-    _check_time(service, signed, clock.now(), max_skew)
-    payload = _payload_hash(request, service, signed)
-    signing_key = _verify_signature(request, service, signed, secret, region, scope_service, payload)
-    _check_body(request, service, payload)
-    return replace(auth, signing_key=signing_key)
+                          signing_key, signed.presigned)
 
 
 def _authenticate_v2(request: HttpRequest, signed: sigv2.SignatureV2, keys: KeyStore, clock, verify: bool,
@@ -160,6 +163,23 @@ def _read_signature(request: HttpRequest, service: str) -> _Signed | None:
 
 
 def _from_header(request: HttpRequest, service: str, header: str) -> _Signed:
+    usual = _USUAL_AUTHORIZATION.fullmatch(header)
+    if usual is not None:
+        credential, signed_headers, signature = usual.groups()
+    else:
+        parts = _authorization_parts(service, header)
+        credential, signed_headers, signature = parts["Credential"], parts["SignedHeaders"], parts["Signature"]
+    time_text = request.headers.get("x-amz-date") or request.headers.get("date", "")
+    signing_time = _signing_time(time_text)
+    if signing_time is None:
+        raise errors.missing_date(service, header)
+    query = request.query if request.query_string else []
+    return _Signed(credential, _header_names(signed_headers), signature, time_text, *signing_time,
+                   request.headers.get("x-amz-security-token"), query)
+
+
+def _authorization_parts(service: str, header: str) -> dict[str, str]:
+    """The ``name=value`` pieces of an Authorization header written in any accepted form."""
     algorithm, _, rest = header.partition(" ")
     if algorithm != ALGORITHM:
         raise errors.unsupported_authorization(service, header)
@@ -172,12 +192,7 @@ def _from_header(request: HttpRequest, service: str, header: str) -> _Signed:
     missing = [name for name in ("Credential", "Signature", "SignedHeaders") if name not in parts]
     if missing:
         raise errors.incomplete_authorization(service, header, missing)
-    time_text = request.headers.get("x-amz-date") or request.headers.get("date", "")
-    signed_at = _parse_time(time_text)
-    if signed_at is None:
-        raise errors.missing_date(service, header)
-    return _Signed(parts["Credential"], _header_names(parts["SignedHeaders"]), parts["Signature"], time_text,
-                   signed_at, request.headers.get("x-amz-security-token"), request.query)
+    return parts
 
 
 def _from_query(request: HttpRequest, service: str) -> _Signed:
@@ -189,18 +204,28 @@ def _from_query(request: HttpRequest, service: str) -> _Signed:
     if params["X-Amz-Algorithm"] != ALGORITHM:
         raise errors.presigned_parameter_invalid(
             service, 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"')
-    signed_at = _parse_time(params["X-Amz-Date"], header=False)
-    if signed_at is None:
+    signing_time = _signing_time(params["X-Amz-Date"], header=False)
+    if signing_time is None:
         raise errors.presigned_parameter_invalid(
             service, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
     query = [(name, value) for name, value in request.query if name != "X-Amz-Signature"]
     return _Signed(params["X-Amz-Credential"], _header_names(params["X-Amz-SignedHeaders"]),
-                   params["X-Amz-Signature"], params["X-Amz-Date"], signed_at,
+                   params["X-Amz-Signature"], params["X-Amz-Date"], *signing_time,
                    params.get("X-Amz-Security-Token"), query, presigned=True, expires=params.get("X-Amz-Expires"))
 
 
-def _header_names(signed_headers: str) -> list[str]:
-    return [name.strip().lower() for name in signed_headers.split(";") if name.strip()]
+@lru_cache(maxsize=256)
+def _header_names(signed_headers: str) -> tuple[str, ...]:
+    """The names of a SignedHeaders list (a client sends the same few lists again and again)."""
+    return tuple(name.strip().lower() for name in signed_headers.split(";") if name.strip())
+
+
+@lru_cache(maxsize=64)
+def _signing_time(text: str, header: bool = True) -> tuple[datetime, str] | None:
+    """``(when, SigV4 timestamp)`` of a signing time, None if it is not one (cached: the
+    requests of one second share it)."""
+    signed_at = _parse_time(text, header)
+    return None if signed_at is None else (signed_at, signed_at.strftime(SIGV4_TIMESTAMP))
 
 
 def _parse_time(text: str, header: bool = True) -> datetime | None:
@@ -219,10 +244,12 @@ def _parse_time(text: str, header: bool = True) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=256)
 def _split_credential(service: str, credential: str) -> tuple[str, str, str, str]:
-    """``(access key, date, region, service)`` of ``KEY/20130524/us-east-1/s3/aws4_request``."""
+    """``(access key, date, region, service)`` of ``KEY/20130524/us-east-1/s3/aws4_request``
+    (cached: a client signs with one credential scope all day)."""
     parts = credential.rsplit("/", 4)
-    if len(parts) != 5 or parts[4] != "aws4_request" or not re.fullmatch(r"\d{8}", parts[1]):
+    if len(parts) != 5 or parts[4] != "aws4_request" or not _SCOPE_DATE.fullmatch(parts[1]):
         raise errors.malformed_credential(service, credential)
     return parts[0], parts[1], parts[2] or DEFAULT_REGION, parts[3]
 
@@ -257,6 +284,7 @@ def _resolve(service: str, keys: KeyStore, access_key: str, token: str | None,
 # --- checks ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=None)
 def _signing_name(service: str) -> str:
     metadata = specs.load(service).metadata
     return metadata.get("signingName") or metadata["endpointPrefix"]
@@ -342,8 +370,9 @@ def _payload_hash(request: HttpRequest, service: str, signed: _Signed) -> str:
 
 
 def _check_body(request: HttpRequest, service: str, payload: str) -> None:
-    """S3 compares a signed hex payload hash with the body it received."""
-    if _HEX_SHA256.match(payload) and payload != request.body.sha256:
+    """S3 compares a signed hex payload hash with the body it received (any other service
+    signs the hash of the body it sent: see :func:`_payload_hash`)."""
+    if service == "s3" and _HEX_SHA256.match(payload) and payload != request.body.sha256:
         raise errors.content_sha256_mismatch(payload, request.body.sha256)
 
 
@@ -361,7 +390,7 @@ def _verify_signature(request: HttpRequest, service: str, signed: _Signed, secre
     for path in _path_readings(request.raw_path, service):
         canonical = f"{request.method.upper()}\n{path}\n{rest}"
         string_to_sign = f"AWS4-HMAC-SHA256\n{signed.timestamp}\n{scope}\n{sha256(canonical.encode()).hexdigest()}"
-        if same_signature(hmac.new(key, string_to_sign.encode(), sha256).hexdigest(), signed.signature):
+        if same_signature(hmac.digest(key, string_to_sign.encode(), "sha256").hex(), signed.signature):
             return key
         first = first or (canonical, string_to_sign)
     raise errors.signature_mismatch(service, signed.credential.split("/", 1)[0], signed.signature, *first)
@@ -369,11 +398,13 @@ def _verify_signature(request: HttpRequest, service: str, signed: _Signed, secre
 
 def canonical_query(pairs: list[tuple[str, str]]) -> str:
     """SigV4's canonical query string: each name and value URI-encoded, sorted."""
+    if not pairs:
+        return ""
     return "&".join(f"{name}={value}" for name, value in
                     sorted((quote(name, safe="-_.~"), quote(value, safe="-_.~")) for name, value in pairs))
 
 
-def canonical_headers(headers: dict[str, str], names: list[str]) -> str:
+def canonical_headers(headers: dict[str, str], names: Sequence[str]) -> str:
     """The signed headers as ``name:value`` lines, values trimmed and inner spaces collapsed
     (``names`` are lower-case and sorted, as SignedHeaders lists them)."""
     return "".join(f"{name}:{' '.join(headers.get(name, '').split())}\n" for name in names)
@@ -384,7 +415,7 @@ def derive_signing_key(secret: str, date: str, region: str, service: str) -> byt
     """SigV4's key derivation; a client reuses one key all day, so it is cached."""
     key = f"AWS4{secret}".encode("utf-8")
     for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode("utf-8"), sha256).digest()
+        key = hmac.digest(key, part.encode("utf-8"), "sha256")
     return key
 
 
@@ -400,6 +431,12 @@ def _path_readings(raw_path: str, service: str) -> list[str]:
     botocore's ``SigV4Auth`` signs it."""
     raw_path = raw_path or "/"
     if service != "s3":
-        return [quote(normalize_url_path(raw_path), safe="/~")]
+        return [_canonical_path(raw_path)]
     encoded = quote(unquote(raw_path), safe="/~")
     return [raw_path] if encoded == raw_path else [raw_path, encoded]
+
+
+@lru_cache(maxsize=256)
+def _canonical_path(raw_path: str) -> str:
+    """The canonical URI of a service other than S3 (most only ever see ``/``)."""
+    return quote(normalize_url_path(raw_path), safe="/~")

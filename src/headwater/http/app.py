@@ -7,7 +7,6 @@ import gc
 import json
 import logging
 import shutil
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
@@ -15,7 +14,7 @@ from headwater import __version__, registry
 from headwater.auth import enforce, sigv4
 from headwater.auth.keys import KeyStore
 from headwater.config import Settings
-from headwater.context import RequestContext
+from headwater.context import RequestContext, new_request_id
 from headwater.errors import ServiceError, internal_error, not_implemented
 from headwater.http.message import HttpRequest, HttpResponse
 from headwater.http.transport import receive_request, send_response
@@ -60,7 +59,7 @@ class Headwater:
         return response
 
     async def _serve(self, request: HttpRequest, service: str, hooks: dict) -> HttpResponse:
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         protocol = PROTOCOLS[specs.protocol(service)]
         try:
             if "preflight" in hooks and (answer := hooks["preflight"](self, request)) is not None:
@@ -100,20 +99,25 @@ class Headwater:
         return found.hooks if found else {}
 
     async def _invoke(self, ctx: RequestContext, operation: registry.Operation, params: dict) -> dict:
-        """Run the handler on the event loop (a SQLite commit with its fsync costs less than a
-        hand-off to a thread); one declared ``blocking`` (big bodies) runs in a worker thread."""
+        """Run the handler on the event loop (a SQLite commit costs less than a hand-off to a
+        thread); one declared ``blocking`` (big bodies) runs in a worker thread. No answer,
+        error or not, leaves before all it may have seen is on disk: concurrent requests share
+        that fsync (group commit) and the loop serves others meanwhile."""
         service = registry.services()[operation.service]
         if not registry.storage_of(service).migrations:
             return operation.handler(ctx, params) or {}
-        if not operation.blocks(ctx.request):
-            return self._transact(ctx, operation, params, service)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self._transact, ctx, operation, params, service)
+        try:
+            if not operation.blocks(ctx.request):
+                return self._transact(ctx, operation, params, service)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.executor, self._transact, ctx, operation, params, service)
+        finally:
+            await self.database(service).durable()
 
     def _transact(self, ctx: RequestContext, operation: registry.Operation, params: dict, service) -> dict:
-        """The handler inside one transaction of its service's database."""
+        """The handler inside one transaction of its service's database, synced by the caller."""
         database = self.database(service)
-        with database.transaction(write=not operation.read_only) as connection:
+        with database.transaction(write=not operation.read_only, defer_sync=True) as connection:
             ctx.db = connection
             return operation.handler(ctx, params) or {}
 

@@ -6,17 +6,30 @@ from typing import IO
 from urllib.parse import quote
 
 from headwater.auth.sigv4 import payload_hash_expected
-from headwater.http.message import CHUNK, Body, HttpRequest, HttpResponse
+from headwater.http.message import CHUNK, SPOOL_LIMIT, Body, HttpRequest, HttpResponse
 from headwater.protocol import checksums
 
 
 def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    headers: dict[str, str] = {}
+    """Names lower-cased; the values of a header sent more than once joined with commas."""
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw}
+    if len(headers) == len(raw):
+        return headers
+    headers = {}
     for name, value in raw:
         key = name.decode("latin-1").lower()
         text = value.decode("latin-1")
         headers[key] = f"{headers[key]},{text}" if key in headers else text
     return headers
+
+
+def _body_checksums(headers: dict[str, str]) -> tuple[str, ...]:
+    """The checksums a body computes as it arrives, which only a body spilled to disk does:
+    none for one whose Content-Length keeps it in memory."""
+    length = headers.get("content-length", "")
+    if length.isascii() and length.isdigit() and int(length) <= SPOOL_LIMIT:
+        return ()
+    return checksums.body_algorithms(headers)
 
 
 def _raw_path(scope: dict) -> str:
@@ -32,10 +45,11 @@ async def receive_request(scope: dict, receive, spool_dir: str | None, durable: 
     Reading the body is what makes the server answer ``Expect: 100-continue``. ``durable``:
     big bodies are synced as they arrive (the server keeps what it stores on disk).
     """
-    headers = _headers(scope.get("headers", []))
+    raw_headers = scope.get("headers", [])
+    headers = _headers(raw_headers if isinstance(raw_headers, list) else list(raw_headers))
     query_string = scope.get("query_string", b"").decode("latin-1")
     body = Body(spool_dir, hash_payload=payload_hash_expected(headers, query_string),
-                checksums=checksums.body_algorithms(headers), sync_early=durable)
+                checksums=_body_checksums(headers), sync_early=durable)
     more = True
     while more:
         message = await receive()
@@ -65,11 +79,21 @@ def _body_chunks(body) -> tuple[bytes | None, object]:
     return None, iter(body)
 
 
+def _raw_headers(headers, length: int | None) -> list[tuple[bytes, bytes]]:
+    """The headers in latin-1, with a Content-Length of ``length`` unless one is there."""
+    raw = []
+    for name, value in headers:
+        if length is not None and name.lower() == "content-length":
+            length = None
+        raw.append((name.encode("latin-1"), str(value).encode("latin-1")))
+    if length is not None:
+        raw.append((b"content-length", b"%d" % length))
+    return raw
+
+
 async def send_response(send, response: HttpResponse) -> None:
-    headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in response.headers]
     whole, chunks = _body_chunks(response.body)
-    if whole is not None and not any(k.lower() == b"content-length" for k, _ in headers):
-        headers.append((b"content-length", str(len(whole)).encode()))
+    headers = _raw_headers(response.headers, None if whole is None else len(whole))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     if whole is not None:
         await send({"type": "http.response.body", "body": whole})

@@ -6,8 +6,9 @@ wording), timestamps become datetimes and blobs bytes. Responses and errors are 
 documents with ``x-amzn-RequestId``; query-compatible services (SQS) also get the
 ``x-amzn-query-error`` header their legacy SDKs read.
 
-Data shapes (a structure that contains itself, such as DynamoDB's AttributeValue, and
-lists and maps of them) take a fast path both ways: see ``_is_data``.
+Both ways, each shape is read and written by a function compiled once for it (with its
+members'). Data shapes (a structure that contains itself, such as DynamoDB's
+AttributeValue, and lists and maps of them) are written as they are: see ``_is_data``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 import struct
 import zlib
 from functools import lru_cache, partial
+from json.encoder import c_make_encoder, encode_basestring
 from typing import Any, Callable, Iterable, Iterator
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -94,9 +96,8 @@ def _invalid_blob(value: str) -> ServiceError:
 # JSON-native (strings, booleans, integers, lists, maps, structures whose members keep
 # their names) but for blobs, its value already is its JSON form once bytes are base64
 # text. So responses hand data shapes (and lists and maps of them) to json.dumps as they
-# are, with ``_blob_text`` as the default for bytes, and requests read them with readers
-# compiled once per shape. A service builds such values with the model's members only,
-# never a None member: they are written as they are.
+# are, with ``_blob_text`` as the default for bytes. A service builds such values with the
+# model's members only, never a None member: they are written as they are.
 
 _CONTAINERS = frozenset({"structure", "list", "map"})
 _NATIVE_SCALARS = frozenset({"string", "boolean", "integer", "long", "blob"})
@@ -147,20 +148,68 @@ def _is_data(shape: Shape) -> bool:
     return shape.name in reachable and all(map(_is_native, reachable.values()))
 
 
+# --- compiled readers and writers ---------------------------------------------------------
+#
+# Each shape's reader and writer is compiled once, with its members'. Containers are
+# compiled by name within one model, which ties recursive shapes to the function being
+# built; scalars are compiled per member (a member may carry its own timestamp format).
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _member_functions(shape: Shape, compile_member: Callable[[Shape], Callable], *, by_json_name: bool
+                      ) -> dict[str, tuple[str, Callable]]:
+    """A structure's members as ``{incoming key: (outgoing key, compiled function)}``:
+    JSON key to member name when reading, the other way when writing."""
+    functions = {}
+    for name, member in shape.members.items():
+        json_name = member.serialization.get("name", name)
+        incoming, outgoing = (json_name, name) if by_json_name else (name, json_name)
+        functions[incoming] = (outgoing, compile_member(member))
+    return functions
+
+
+def _compiled_structure(shape: Shape, compiled: dict[str, Callable], compile_member: Callable[[Shape], Callable],
+                        *, reading: bool) -> Callable[[Any], dict]:
+    """The reader (``reading``) or writer of a structure: each non-None member of the value
+    the model knows, renamed and converted by its own function; the others dropped."""
+    members: dict[str, tuple[str, Callable]] = {}  # filled below, once ``convert`` is known to recursion
+
+    def convert(value: Any) -> dict:
+        if reading and not isinstance(value, dict):
+            raise _type_mismatch(shape, value)
+        result = {}
+        for key, item in value.items():
+            if item is not None:
+                member = members.get(key)
+                if member is not None:
+                    result[member[0]] = member[1](item)
+        return result
+
+    compiled[shape.name] = convert
+    members.update(_member_functions(shape, compile_member, by_json_name=reading))
+    return convert
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
 @lru_cache(maxsize=None)
-def _data_reader(shape: Shape) -> Callable[[Any], Any] | None:
-    """The compiled reader of a data shape; None for any other shape."""
-    return _compile_reader(shape, {}) if shape.type_name in _CONTAINERS and _is_data(shape) else None
+def _reader(shape: Shape) -> Callable[[Any], Any]:
+    """The compiled reader of ``shape``: the JSON value in, the typed value out."""
+    return _compile_reader(shape, {})
 
 
 def _compile_reader(shape: Shape, compiled: dict[str, Callable]) -> Callable[[Any], Any]:
-    """A reader doing what ``_read`` does for ``shape``; ``compiled`` (by shape name, within
-    one model) ties recursive references to the reader being built."""
     if shape.name in compiled:
         return compiled[shape.name]
     kind = shape.type_name
     if kind == "structure":
-        return _structure_reader(shape, compiled)
+        if shape.is_document_type:
+            return _as_is
+        return _compiled_structure(shape, compiled, lambda member: _compile_reader(member, compiled), reading=True)
     if kind == "list":
         return _list_reader(shape, compiled)
     if kind == "map":
@@ -174,25 +223,6 @@ def _read_string(shape: Shape, value: Any) -> str:
     if isinstance(value, str):
         return value
     raise _type_mismatch(shape, value)
-
-
-def _structure_reader(shape: Shape, compiled: dict) -> Callable[[Any], dict]:
-    members: dict[str, Callable] = {}  # filled below, once ``read`` is known to recursion
-
-    def read(value: Any) -> dict:
-        if not isinstance(value, dict):
-            raise _type_mismatch(shape, value)
-        result = {}
-        for key, item in value.items():
-            if item is not None:
-                member = members.get(key)
-                if member is not None:
-                    result[key] = member(item)
-        return result
-
-    compiled[shape.name] = read
-    members.update((name, _compile_reader(member, compiled)) for name, member in shape.members.items())
-    return read
 
 
 def _list_reader(shape: Shape, compiled: dict) -> Callable[[Any], list]:
@@ -215,50 +245,6 @@ def _map_reader(shape: Shape, compiled: dict) -> Callable[[Any], dict]:
     compiled[shape.name] = read
     member = _compile_reader(shape.value, compiled)
     return read
-
-
-# --- requests ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=None)
-def _json_names(shape: Shape) -> dict[str, tuple[str, Shape]]:
-    """JSON key → (member name, member shape), computed once per structure shape."""
-    return {member.serialization.get("name", name): (name, member) for name, member in shape.members.items()}
-
-
-def _read(shape: Shape, value: Any) -> Any:
-    data_reader = _data_reader(shape)
-    if data_reader is not None:
-        return data_reader(value)
-    reader = _READERS.get(shape.type_name)
-    return reader(shape, value) if reader else _read_scalar(shape, value)
-
-
-def _read_structure(shape: Shape, value: Any) -> Any:
-    if shape.is_document_type:
-        return value
-    if not isinstance(value, dict):
-        raise _type_mismatch(shape, value)
-    names = _json_names(shape)
-    result = {}
-    for key, item in value.items():
-        entry = names.get(key)
-        if entry is not None and item is not None:
-            result[entry[0]] = _read(entry[1], item)
-    return result
-
-
-def _read_list(shape: Shape, value: Any) -> list:
-    if not isinstance(value, list):
-        raise _type_mismatch(shape, value)
-    member = shape.member
-    return [_read(member, item) for item in value if item is not None]
-
-
-def _read_map(shape: Shape, value: Any) -> dict:
-    if not isinstance(value, dict):
-        raise _type_mismatch(shape, value)
-    return {key: _read(shape.value, item) for key, item in value.items() if item is not None}
 
 
 def _read_scalar(shape: Shape, value: Any) -> Any:
@@ -295,18 +281,13 @@ def _read_scalar(shape: Shape, value: Any) -> Any:
 
 
 _NO_INPUT = StructureShape("NoInput", {"type": "structure", "members": {}})
-_READERS: dict[str, Callable[[Shape, Any], Any]] = {
-    "structure": _read_structure,
-    "list": _read_list,
-    "map": _read_map,
-}
 
 
 def parse_request(operation: OperationModel, request: HttpRequest, labels: dict[str, str] | None = None) -> dict:
     """The input of a JSON request; an empty body is ``{}`` when no member is required."""
     shape = operation.input_shape
     raw = request.body.read()
-    if not raw.strip():
+    if not raw or raw.isspace():
         if shape is not None and shape.required_members:
             raise serialization_error()
         return {}
@@ -314,61 +295,144 @@ def parse_request(operation: OperationModel, request: HttpRequest, labels: dict[
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise serialization_error() from None
-    return _read_structure(shape or _NO_INPUT, document)
+    return _reader(shape or _NO_INPUT)(document)
 
 
 # --- responses --------------------------------------------------------------------------
 
 
-def _write(shape: Shape, value: Any) -> Any:
+@lru_cache(maxsize=None)
+def _writer(shape: Shape) -> Callable[[Any], Any]:
+    """The compiled writer of ``shape``: a service's value in, its JSON form out."""
+    return _compile_writer(shape, {})
+
+
+def _compile_writer(shape: Shape, compiled: dict[str, Callable]) -> Callable[[Any], Any]:
+    if shape.name in compiled:
+        return compiled[shape.name]
     kind = shape.type_name
     if kind in _CONTAINERS and _is_data(shape):
-        return value  # already its JSON form; json.dumps base64-encodes its bytes
+        return _as_is  # already its JSON form; json.dumps base64-encodes its bytes
     if kind == "structure":
         if shape.is_document_type:
-            return value
-        names = _output_names(shape)
-        return {
-            names[name][0]: _write(names[name][1], item)
-            for name, item in value.items()
-            if item is not None and name in names
-        }
+            return _as_is
+        return _compiled_structure(shape, compiled, lambda member: _compile_writer(member, compiled), reading=False)
     if kind == "list":
-        member = shape.member
-        return [_write(member, item) for item in value]
+        return _list_writer(shape, compiled)
     if kind == "map":
-        value_shape = shape.value
-        return {key: _write(value_shape, item) for key, item in value.items()}
+        return _map_writer(shape, compiled)
     if kind == "timestamp":
-        return scalars.format_timestamp(value, scalars.timestamp_format(shape, scalars.UNIX_TIMESTAMP))
+        return partial(_write_timestamp, scalars.timestamp_format(shape, scalars.UNIX_TIMESTAMP))
     if kind == "blob":
-        return scalars.format_blob(value)
+        return scalars.format_blob
     if kind in ("float", "double"):
-        special = scalars.special_float(value)
-        return value if special is None else special
-    return value
+        return _write_float
+    return _as_is
 
 
-@lru_cache(maxsize=None)
-def _output_names(shape: Shape) -> dict[str, tuple[str, Shape]]:
-    """Member name → (JSON key, member shape), computed once per structure shape."""
-    return {name: (member.serialization.get("name", name), member) for name, member in shape.members.items()}
+def _list_writer(shape: Shape, compiled: dict) -> Callable[[Any], list]:
+    def write(value: Any) -> list:
+        return [member(item) for item in value]
+
+    compiled[shape.name] = write
+    member = _compile_writer(shape.member, compiled)
+    return write
+
+
+def _map_writer(shape: Shape, compiled: dict) -> Callable[[Any], dict]:
+    def write(value: Any) -> dict:
+        return {key: member(item) for key, item in value.items()}
+
+    compiled[shape.name] = write
+    member = _compile_writer(shape.value, compiled)
+    return write
+
+
+def _write_timestamp(fmt: str, value: Any) -> Any:
+    return scalars.format_timestamp(value, fmt)
+
+
+def _write_float(value: Any) -> Any:
+    special = scalars.special_float(value)
+    return value if special is None else special
 
 
 def _content_type(service: ServiceModel) -> str:
     return f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
 
 
+class RawJSON:
+    """JSON text a service already holds (DynamoDB's stored items), written into the
+    answer as it is, in place of a data-shape value."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _HoldsRaw(Exception):
+    """The document holds RawJSON: it is written by ``_spliced``."""
+
+
+#: What a RawJSON is first written as; a document string equal to it is detected by count.
+_RAW_MARK = "\x00raw-json\x00"
+_QUOTED_RAW_MARK = json.dumps(_RAW_MARK)
+
+
 def _blob_text(value: Any) -> str:
     """json.dumps' ``default``: bytes left in data shapes become base64 text."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         return scalars.format_blob(value)
+    if isinstance(value, RawJSON):
+        raise _HoldsRaw
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-_encode_document = json.JSONEncoder(
-    separators=(",", ":"), ensure_ascii=False, check_circular=False, default=_blob_text
-).encode
+def _raw_decoded(value: Any) -> Any:
+    return json.loads(value.text) if isinstance(value, RawJSON) else _blob_text(value)
+
+
+def _json_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """Compact JSON, not ASCII-escaped, ``default`` converting what JSON has no type for:
+    json's C encoder made once (``JSONEncoder.encode`` makes one per call), or the
+    pure-Python one without it."""
+    if c_make_encoder is None:
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False,
+                                default=default).encode
+    encode = c_make_encoder(None, default, encode_basestring, None, ":", ",", False, False, True)
+    return lambda document: "".join(encode(document, 0))
+
+
+_encode_plain = _json_encoder(_blob_text)
+
+
+def _spliced(document: Any) -> str:
+    """The document with each RawJSON's text in its place: each is written as a mark, then
+    the marks are replaced in order. Should a string of the document equal the mark, the
+    count tells, and the texts are decoded and written as any value."""
+    texts: list[str] = []
+
+    def default(value: Any) -> Any:
+        if isinstance(value, RawJSON):
+            texts.append(value.text)
+            return _RAW_MARK
+        return _blob_text(value)
+
+    pieces = _json_encoder(default)(document).split(_QUOTED_RAW_MARK)
+    if len(pieces) != len(texts) + 1:
+        return _json_encoder(_raw_decoded)(document)
+    spliced = [pieces[0]]
+    for text, piece in zip(texts, pieces[1:]):
+        spliced += (text, piece)
+    return "".join(spliced)
+
+
+def _encode_document(document: Any) -> str:
+    try:
+        return _encode_plain(document)
+    except _HoldsRaw:
+        return _spliced(document)
 
 
 def _response(service: ServiceModel, document: dict, request_id: str, status: int = 200, headers=()) -> HttpResponse:
@@ -389,7 +453,7 @@ def serialize_response(operation: OperationModel, result: dict, request_id: str)
         return _response(service, {}, request_id)
     stream_name = shape.event_stream_name
     if stream_name is None:
-        return _response(service, _write(shape, result), request_id)
+        return _response(service, _writer(shape)(result), request_id)
     initial = {name: value for name, value in result.items() if name != stream_name}
     frames = _event_frames(shape, stream_name, initial, result.get(stream_name, ()), _content_type(service))
     headers = [("Content-Type", EVENT_STREAM_CONTENT_TYPE), ("x-amzn-RequestId", request_id)]
@@ -423,14 +487,22 @@ def _event_frames(
     stream_shape = shape.members[stream_name]
     yield event_frame(
         {":message-type": "event", ":event-type": "initial-response", ":content-type": content_type},
-        json.dumps(_write(shape, initial), default=_blob_text).encode(),
+        json.dumps(_writer(shape)(initial), default=_blob_text).encode(),
     )
     for event in events:
         for name, value in event.items():
             member = stream_shape.members[name]
             kind = "exception" if member.metadata.get("exception") else "event"
             headers = {":message-type": kind, f":{kind}-type": name, ":content-type": "application/json"}
-            yield event_frame(headers, json.dumps(_write(member, value), default=_blob_text).encode())
+            yield event_frame(headers, json.dumps(_writer(member)(value), default=_blob_text).encode())
+
+
+@lru_cache(maxsize=1024)
+def _fields_writer(service: ServiceModel, code: str) -> Callable[[dict], Any]:
+    """How the extra fields of error ``code`` are written: by its modeled exception shape,
+    if it has one (looked up once: each lookup makes a new shape)."""
+    shape = error_shape(service, code)
+    return _as_is if shape is None else _compile_writer(shape, {})
 
 
 def serialize_error(
@@ -447,9 +519,8 @@ def serialize_error(
     document: dict[str, Any] = {"__type": error_type(error.code) if error_type else error.code}
     if error.message:
         document["message"] = error.message
-    shape = error_shape(service, error.code)
     if error.fields:
-        document.update(_write(shape, error.fields) if shape is not None else error.fields)
+        document.update(_fields_writer(service, error.code)(error.fields))
     headers = dict(error.headers)
     if service.is_query_compatible and "x-amzn-query-error" not in {k.lower() for k in headers}:
         fault = "Sender" if error.sender_fault else "Receiver"

@@ -66,6 +66,12 @@ def _action_services() -> dict[str, str]:
     return actions
 
 
+@lru_cache(maxsize=None)
+def _operation_names(model) -> frozenset[str]:
+    """A service model's operation names, for a quick membership test."""
+    return frozenset(model.operation_names)
+
+
 def identify_service(request: HttpRequest) -> str:
     target = request.headers.get("x-amz-target")
     if target:
@@ -105,7 +111,7 @@ def find_operation(service: str, request: HttpRequest, hooks: dict | None = None
 def _json_operation(model, request: HttpRequest) -> OperationModel:
     target = request.headers.get("x-amz-target", "")
     prefix, _, name = target.rpartition(".")
-    if prefix != model.metadata["targetPrefix"] or name not in model.operation_names:
+    if prefix != model.metadata["targetPrefix"] or name not in _operation_names(model):
         raise ServiceError("UnknownOperationException", "", 400)
     return model.operation_model(name)
 
@@ -114,7 +120,7 @@ def _query_operation(model, request: HttpRequest) -> OperationModel:
     action = action_name(request)
     if not action:
         raise ServiceError("MissingAction", "Missing Action", 400)
-    if action not in model.operation_names:
+    if action not in _operation_names(model):
         version = model.metadata.get("apiVersion")
         raise ServiceError("InvalidAction", f"Could not find operation {action} for version {version}", 400)
     return model.operation_model(action)

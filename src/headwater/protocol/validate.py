@@ -36,8 +36,11 @@ def check(operation: OperationModel, params: dict) -> None:
     service = operation.service_model.service_name
     if service in SKIPPED_SERVICES or operation.input_shape is None:
         return
+    checker = _input_checker(operation.input_shape)
+    if checker is None:
+        return
     problems: list[str] = []
-    _checker(operation.input_shape)(params, None, problems)
+    checker(params, None, problems)
     if problems:
         raise ServiceError(ERROR_CODES.get(service, "ValidationException"), _message(problems))
 
@@ -76,73 +79,136 @@ def _fail(problems: list[str], value, path: Path, constraint: str) -> None:
     )
 
 
-#: Compiled checkers by shape identity (shapes come from the cached models of ``specs``).
-_CHECKERS: dict[int, Checker | None] = {}
+# --- compiling ---------------------------------------------------------------------------
+#
+# An input shape's check is compiled once, with its members': a container (structure, list
+# or map) is checked only for what is constrained in it, and not walked at all when nothing
+# in it is. Containers are compiled by name within one input shape, which ties recursive
+# shapes (DynamoDB's AttributeValue) to the check being built.
 
 
-def _checker(shape: Shape) -> Checker | None:
-    """The compiled check of ``shape``, or None when the model constrains nothing in it."""
-    key = id(shape)
-    if key not in _CHECKERS:
-        if shape.type_name in ("structure", "list", "map"):
-            cell: list[Checker] = []
-            _CHECKERS[key] = lambda value, path, problems: cell[0](value, path, problems)  # recursion
-            cell.append(_BUILDERS[shape.type_name](shape))
-            _CHECKERS[key] = cell[0]
-        else:
-            _CHECKERS[key] = _BUILDERS.get(shape.type_name, lambda shape: None)(shape)
-    return _CHECKERS[key]
+@lru_cache(maxsize=None)
+def _input_checker(shape: Shape) -> Checker | None:
+    """The compiled check of an operation's input shape; None when it constrains nothing."""
+    constrained = _constrained_names(shape)
+    compiled: dict[str, Checker] = {}
+
+    def compile_shape(inner: Shape) -> Checker | None:
+        if inner.name not in constrained:
+            return None
+        if inner.name in compiled:
+            return compiled[inner.name]
+        kind = inner.type_name
+        if kind in _CONTAINER_BUILDERS:
+            return _CONTAINER_BUILDERS[kind](inner, compiled, compile_shape)
+        return _SCALAR_BUILDERS.get(kind, lambda shape: None)(inner)
+
+    return compile_shape(shape)
 
 
-def _structure(shape: Shape) -> Checker:
-    if shape.is_document_type:
-        return lambda value, path, problems: None
+def _children(shape: Shape) -> list[Shape]:
+    kind = shape.type_name
+    if kind == "structure":
+        return [] if shape.is_document_type else list(shape.members.values())
+    if kind == "list":
+        return [shape.member]
+    if kind == "map":
+        return [shape.key, shape.value]
+    return []
+
+
+def _constrained_names(root: Shape) -> set[str]:
+    """The names of the shapes under ``root`` (itself included) that constrain something,
+    themselves or in a shape they contain."""
+    shapes = {root.name: root}
+    pending = [root]
+    while pending:
+        for child in _children(pending.pop()):
+            if child.name not in shapes:
+                shapes[child.name] = child
+                pending.append(child)
+    contains = {name: {child.name for child in _children(shape)} for name, shape in shapes.items()}
+    constrained = {name for name, shape in shapes.items() if _constrains(shape)}
+    grown = True
+    while grown:
+        grown = False
+        for name, inner in contains.items():
+            if name not in constrained and not inner.isdisjoint(constrained):
+                constrained.add(name)
+                grown = True
+    return constrained
+
+
+def _constrains(shape: Shape) -> bool:
+    """Whether the model puts a constraint on ``shape`` itself (not on what it contains)."""
+    kind = shape.type_name
+    if kind == "structure":
+        return not shape.is_document_type and bool(shape.required_members)
+    has_range = shape.metadata.get("min") is not None or shape.metadata.get("max") is not None
+    if kind == "string":
+        pattern = shape.metadata.get("pattern")
+        return has_range or bool(shape.enum) or (bool(pattern) and _compiled(pattern) is not None)
+    return has_range and kind in ("list", "map", "integer", "long", "float", "double")
+
+
+Compile = Callable[[Shape], "Checker | None"]
+
+
+def _structure(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
     required = list(shape.required_members)
-    members = {name: (name[:1].lower() + name[1:], member) for name, member in shape.members.items()}
+    segments = {name: name[:1].lower() + name[1:] for name in shape.members}
+    members: dict[str, tuple[str, Checker]] = {}  # the constrained ones; filled below
 
     def check(value, path, problems):
         if not isinstance(value, dict):
             return
         for name in required:
             if value.get(name) is None:
-                _fail(problems, None, (path, members[name][0]), "not be null")
+                _fail(problems, None, (path, segments[name]), "not be null")
         for name, member_value in value.items():
             found = members.get(name)
             if found is not None and member_value is not None:
-                inner = _checker(found[1])
-                if inner is not None:
-                    inner(member_value, (path, found[0]), problems)
+                found[1](member_value, (path, found[0]), problems)
 
+    compiled[shape.name] = check
+    for name, member in shape.members.items():
+        inner = compile_shape(member)
+        if inner is not None:
+            members[name] = (segments[name], inner)
     return check
 
 
-def _list(shape: Shape) -> Checker:
+def _list(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
     length = _length(shape)
 
     def check(value, path, problems):
         if length is not None:
             length(value, path, problems)
-        inner = _checker(shape.member)
         if inner is not None:
             for index, item in enumerate(value, 1):
                 inner(item, ((path, str(index)), "member"), problems)
 
+    compiled[shape.name] = check
+    inner = compile_shape(shape.member)
     return check
 
 
-def _map(shape: Shape) -> Checker:
+def _map(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
     length = _length(shape)
 
     def check(value, path, problems):
         if length is not None:
             length(value, path, problems)
-        key_check, value_check = _checker(shape.key), _checker(shape.value)
+        if key_check is None and value_check is None:
+            return
         for key, item in value.items():
             if key_check is not None:
                 key_check(key, (path, "key"), problems)
             if value_check is not None:
                 value_check(item, ((path, str(key)), "member"), problems)
 
+    compiled[shape.name] = check
+    key_check, value_check = compile_shape(shape.key), compile_shape(shape.value)
     return check
 
 
@@ -198,10 +264,8 @@ def _number(shape: Shape) -> Checker | None:
     return check
 
 
-_BUILDERS = {
-    "structure": _structure, "list": _list, "map": _map, "string": _string,
-    "integer": _number, "long": _number, "float": _number, "double": _number,
-}
+_CONTAINER_BUILDERS = {"structure": _structure, "list": _list, "map": _map}
+_SCALAR_BUILDERS = {"string": _string, "integer": _number, "long": _number, "float": _number, "double": _number}
 
 
 @lru_cache(maxsize=4096)

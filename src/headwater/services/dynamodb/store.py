@@ -16,12 +16,8 @@ import json
 import sqlite3
 from typing import Iterator
 
+from headwater.protocol.awsjson import RawJSON
 from headwater.protocol.scalars import format_blob
-
-try:  # the protocol writes pre-encoded JSON (stored items) into answers when it offers RawJSON
-    from headwater.protocol.awsjson import RawJSON
-except ImportError:
-    RawJSON = None
 from headwater.services.dynamodb import types
 from headwater.services.dynamodb.schema import Index, Key, Table, parse, partition_hash
 
@@ -166,15 +162,14 @@ def decode_item(text: str) -> dict:
     return item
 
 
-def answer_item(text: str):
-    """A stored item as a member of an answer: its JSON text, written as it is, when the
-    protocol offers that (``RawJSON``); else the decoded item."""
-    return decode_item(text) if RawJSON is None else RawJSON(text)
+def answer_item(text: str) -> RawJSON:
+    """A stored item as a member of an answer: its JSON text, written as it is."""
+    return RawJSON(text)
 
 
-def answer_items(texts: list[str]):
-    """Stored items as a list member of an answer (see ``answer_item``)."""
-    return [decode_item(text) for text in texts] if RawJSON is None else RawJSON(f"[{','.join(texts)}]")
+def answer_items(texts: list[str]) -> RawJSON:
+    """Stored items as a list member of an answer, written as they are."""
+    return RawJSON(f"[{','.join(texts)}]")
 
 
 # --- tables ----------------------------------------------------------------------------
