@@ -274,7 +274,7 @@ def report(table: dict, disk: dict, args) -> str:
         for name, results in table.items():
             value = results[operation]
             line = f"  {name:10s} {show(value)}{ratio(value, reference and reference[operation])}"
-            if operation.endswith("MB/s"):
+            if "MB/s" in operation:
                 bandwidth = disk["disk write MB/s (dd, fsync)" if "Put" in operation else "disk read MB/s (dd, direct)"]
                 line += f"  {100 * value / bandwidth:4.0f}% of the disk"
             lines.append(line)
