@@ -450,6 +450,33 @@ def scan_rows(
     return _ordered(db, sql, params, columns, bounds, start, True, limit)
 
 
+# --- time to live ----------------------------------------------------------------------
+
+# json_each walks an item's top-level attributes: the TTL attribute is matched by name as a
+# parameter (no JSON-path quoting), and only its Number form ({"N": "..."}) has a '$.N'.
+_EXPIRED = """
+    SELECT i.h, i.pk, i.sk, i.item FROM items i, json_each(i.item) a
+    WHERE i.table_id = ? AND a.key = ? AND a.type = 'object'
+      AND CAST(json_extract(a.value, '$.N') AS REAL) < ?
+      AND CAST(json_extract(a.value, '$.N') AS REAL) >= ?
+    LIMIT ?
+"""
+
+
+def tables_with_ttl(db: sqlite3.Connection) -> list[tuple[Table, str]]:
+    """Every table with TTL enabled, with its TTL attribute."""
+    rows = db.execute("SELECT id, account, region, name, description, ttl_attribute FROM tables "
+                      "WHERE ttl_attribute IS NOT NULL").fetchall()
+    return [(parse(*row[:5]), row[5]) for row in rows]
+
+
+def expired_items(db: sqlite3.Connection, table: Table, attribute: str, before: float, after: float,
+                  limit: int) -> list[tuple[Key, dict]]:
+    """Up to ``limit`` items whose Number ``attribute`` lies in ``[after, before)``."""
+    rows = db.execute(_EXPIRED, (table.id, attribute, before, after, limit)).fetchall()
+    return [((h, pk, sk), decode_item(item)) for h, pk, sk, item in rows]
+
+
 # --- streams ---------------------------------------------------------------------------
 
 
