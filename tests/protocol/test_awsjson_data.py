@@ -194,3 +194,21 @@ def test_raw_json_is_written_as_it_is_even_when_a_string_looks_like_its_mark():
         "Items": [{"k": {"S": "a"}}, {"k": {"B": "AAE="}}], "Count": 2}
     tricky = {"Item": RawJSON('{"k":{"S":"b"}}'), "Note": _RAW_MARK, "Blob": b"\x00\x01"}
     assert json.loads(_encode_document(tricky)) == {"Item": {"k": {"S": "b"}}, "Note": _RAW_MARK, "Blob": "AAE="}
+
+
+def test_values_needing_no_conversion_are_read_as_they_are():
+    """Items of strings, numbers and booleans are kept as parsed; a map or list holding a
+    value that does need converting (a blob, a lenient boolean, a null) is read member by
+    member, to the same result as before."""
+    operation = specs.operation("dynamodb", "PutItem")
+    read = awsjson._reader(operation.input_shape)
+    plain = {"TableName": "t", "Item": {"s": {"S": "x"}, "n": {"N": "1"}, "t": {"BOOL": True}, "z": {"NULL": True}}}
+    assert read(plain)["Item"] is plain["Item"]
+    nested = {"TableName": "t", "Item": {"l": {"L": [{"S": "y"}, {"N": "2"}]}, "ss": {"SS": ["a"]}}}
+    assert read(nested)["Item"] == nested["Item"]
+    assert read(nested)["Item"]["l"]["L"] is nested["Item"]["l"]["L"]
+    assert read(nested)["Item"]["ss"]["SS"] is nested["Item"]["ss"]["SS"]
+    mixed = {"TableName": "t", "Item": {"s": {"S": "x"}, "l": {"L": [{"S": "y"}, {"B": "AA=="}, {"BOOL": "true"}]},
+                                        "ss": {"SS": ["a", None]}, "u": {"S": "x", "Unknown": 1}}}
+    assert read(mixed)["Item"] == {"s": {"S": "x"}, "l": {"L": [{"S": "y"}, {"B": b"\x00"}, {"BOOL": True}]},
+                                   "ss": {"SS": ["a"]}, "u": {"S": "x"}}

@@ -52,3 +52,31 @@ def test_recursive_shapes_are_checked_at_every_depth():
     error = problems("dynamodb", "PutItem", {"TableName": "Orders", "Item": {"id": {"S": "1"}, "doc": deep}})
     assert "at 'item.doc.member.m.inner.member.l.1.member.m.key' failed to satisfy constraint: " \
            "Member must have length less than or equal to 65535" in error.message
+
+
+def test_long_names_in_many_items_are_all_reported_in_request_order():
+    """Items are first measured together; any that fail are walked one by one, so every
+    problem is reported, in the order of the request, with its path."""
+    long = "n" * 65536
+    puts = [{"PutRequest": {"Item": {"id": {"S": "1"}}}},
+            {"PutRequest": {"Item": {long: {"S": "x"}, "doc": {"L": [{"M": {long: {"N": "1"}}}]}}}},
+            {"PutRequest": {}},
+            {"DeleteRequest": {"Key": {long: {"S": "k"}}}}]
+    error = problems("dynamodb", "BatchWriteItem", {"RequestItems": {"Orders": puts}})
+    shown = f"'{long}'"
+    assert error.message == (
+        "4 validation errors detected: "
+        f"Value {shown} at 'requestItems.Orders.member.2.member.putRequest.item.key' failed to satisfy constraint: "
+        "Member must have length less than or equal to 65535; "
+        f"Value {shown} at 'requestItems.Orders.member.2.member.putRequest.item.doc.member.l.1.member.m.key' "
+        "failed to satisfy constraint: Member must have length less than or equal to 65535; "
+        "Value null at 'requestItems.Orders.member.3.member.putRequest.item' failed to satisfy constraint: "
+        "Member must not be null; "
+        f"Value {shown} at 'requestItems.Orders.member.4.member.deleteRequest.key.key' failed to satisfy constraint: "
+        "Member must have length less than or equal to 65535")
+
+
+def test_items_without_problems_pass():
+    item = {"id": {"S": "1"}, "doc": {"M": {"n" * 65535: {"L": [{"NULL": True}]}}}}
+    validate.check(specs.operation("dynamodb", "BatchWriteItem"),
+                   {"RequestItems": {"Orders": [{"PutRequest": {"Item": item}}] * 25}})

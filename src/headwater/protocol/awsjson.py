@@ -171,15 +171,35 @@ def _member_functions(shape: Shape, compile_member: Callable[[Shape], Callable],
     return functions
 
 
+#: The scalars a reader returns as they are when JSON gives them this type.
+_READ_AS_IS = {"string": str, "boolean": bool}
+
+
+def _read_as_is(shape: Shape) -> dict[str, type]:
+    """The members a structure's reader keeps as they are, by JSON key: the scalars of
+    ``_READ_AS_IS`` not renamed, with the JSON type that needs no conversion."""
+    return {name: _READ_AS_IS[member.type_name] for name, member in shape.members.items()
+            if member.type_name in _READ_AS_IS and member.serialization.get("name", name) == name}
+
+
 def _compiled_structure(shape: Shape, compiled: dict[str, Callable], compile_member: Callable[[Shape], Callable],
                         *, reading: bool) -> Callable[[Any], dict]:
     """The reader (``reading``) or writer of a structure: each non-None member of the value
-    the model knows, renamed and converted by its own function; the others dropped."""
+    the model knows, renamed and converted by its own function; the others dropped. A
+    value whose members all are read as they are is itself read as it is (most of
+    DynamoDB's attribute values: ``{"S": "text"}``)."""
     members: dict[str, tuple[str, Callable]] = {}  # filled below, once ``convert`` is known to recursion
+    as_is = _read_as_is(shape) if reading else {}
 
     def convert(value: Any) -> dict:
-        if reading and not isinstance(value, dict):
-            raise _type_mismatch(shape, value)
+        if reading:
+            if not isinstance(value, dict):
+                raise _type_mismatch(shape, value)
+            for key, item in value.items():
+                if type(item) is not as_is.get(key):
+                    break
+            else:
+                return value
         result = {}
         for key, item in value.items():
             if item is not None:
@@ -188,6 +208,8 @@ def _compiled_structure(shape: Shape, compiled: dict[str, Callable], compile_mem
                     result[member[0]] = member[1](item)
         return result
 
+    if reading:
+        convert.kept = as_is
     compiled[shape.name] = convert
     members.update(_member_functions(shape, compile_member, by_json_name=reading))
     return convert
@@ -214,9 +236,10 @@ def _compile_reader(shape: Shape, compiled: dict[str, Callable]) -> Callable[[An
         return _list_reader(shape, compiled)
     if kind == "map":
         return _map_reader(shape, compiled)
-    if kind == "string":
-        return partial(_read_string, shape)
-    return partial(_read_scalar, shape)
+    reader = partial(_read_string if kind == "string" else _read_scalar, shape)
+    if kind in _READ_AS_IS:
+        reader.kept = _READ_AS_IS[kind]
+    return reader
 
 
 def _read_string(shape: Shape, value: Any) -> str:
@@ -225,10 +248,31 @@ def _read_string(shape: Shape, value: Any) -> str:
     raise _type_mismatch(shape, value)
 
 
+def _read_as_they_are(reader: Callable, items) -> bool:
+    """Whether ``reader`` would return each of ``items`` as it is: scalars of the type it
+    keeps, or structures whose members all are (this loop is the structure reader's,
+    without a call per structure)."""
+    kept = getattr(reader, "kept", None)
+    if kept is None or not items:
+        return False
+    if isinstance(kept, type):
+        return set(map(type, items)) == {kept}
+    get = kept.get
+    for item in items:
+        if type(item) is not dict:
+            return False
+        for key, member in item.items():
+            if type(member) is not get(key):
+                return False
+    return True
+
+
 def _list_reader(shape: Shape, compiled: dict) -> Callable[[Any], list]:
     def read(value: Any) -> list:
         if not isinstance(value, list):
             raise _type_mismatch(shape, value)
+        if _read_as_they_are(member, value):
+            return value
         return [member(item) for item in value if item is not None]
 
     compiled[shape.name] = read
@@ -240,6 +284,8 @@ def _map_reader(shape: Shape, compiled: dict) -> Callable[[Any], dict]:
     def read(value: Any) -> dict:
         if not isinstance(value, dict):
             raise _type_mismatch(shape, value)
+        if _read_as_they_are(member, value.values()):
+            return value
         return {key: member(item) for key, item in value.items() if item is not None}
 
     compiled[shape.name] = read
@@ -393,7 +439,7 @@ def _raw_decoded(value: Any) -> Any:
     return json.loads(value.text) if isinstance(value, RawJSON) else _blob_text(value)
 
 
-def _json_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
+def json_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
     """Compact JSON, not ASCII-escaped, ``default`` converting what JSON has no type for:
     json's C encoder made once (``JSONEncoder.encode`` makes one per call), or the
     pure-Python one without it."""
@@ -404,7 +450,7 @@ def _json_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
     return lambda document: "".join(encode(document, 0))
 
 
-_encode_plain = _json_encoder(_blob_text)
+_encode_plain = json_encoder(_blob_text)
 
 
 def _spliced(document: Any) -> str:
@@ -419,9 +465,9 @@ def _spliced(document: Any) -> str:
             return _RAW_MARK
         return _blob_text(value)
 
-    pieces = _json_encoder(default)(document).split(_QUOTED_RAW_MARK)
+    pieces = json_encoder(default)(document).split(_QUOTED_RAW_MARK)
     if len(pieces) != len(texts) + 1:
-        return _json_encoder(_raw_decoded)(document)
+        return json_encoder(_raw_decoded)(document)
     spliced = [pieces[0]]
     for text, piece in zip(texts, pieces[1:]):
         spliced += (text, piece)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import Callable
 
 from botocore.model import OperationModel, Shape
@@ -85,6 +86,12 @@ def _fail(problems: list[str], value, path: Path, constraint: str) -> None:
 # or map) is checked only for what is constrained in it, and not walked at all when nothing
 # in it is. Containers are compiled by name within one input shape, which ties recursive
 # shapes (DynamoDB's AttributeValue) to the check being built.
+#
+# Lists and maps of data (a BatchWriteItem's items) first look at all their members at once,
+# at C speed: keys only length-checked are measured together, and structures with nothing
+# required are skipped when none of their keys names a constrained member. Only a list or
+# map that fails this look is walked member by member, which finds the same problems in the
+# same order.
 
 
 @lru_cache(maxsize=None)
@@ -171,6 +178,9 @@ def _structure(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
                 found[1](member_value, (path, found[0]), problems)
 
     compiled[shape.name] = check
+    # A value none of whose keys is one of these has nothing to check (a live view: the
+    # members are compiled below, after recursion may already have taken it).
+    check.checked_keys = None if required else members.keys()
     for name, member in shape.members.items():
         inner = compile_shape(member)
         if inner is not None:
@@ -184,7 +194,7 @@ def _list(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
     def check(value, path, problems):
         if length is not None:
             length(value, path, problems)
-        if inner is not None:
+        if inner is not None and not _members_pass(inner, value):
             for index, item in enumerate(value, 1):
                 inner(item, ((path, str(index)), "member"), problems)
 
@@ -201,6 +211,8 @@ def _map(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
             length(value, path, problems)
         if key_check is None and value_check is None:
             return
+        if _members_pass(key_check, value) and _members_pass(value_check, value.values()):
+            return
         for key, item in value.items():
             if key_check is not None:
                 key_check(key, (path, "key"), problems)
@@ -210,6 +222,24 @@ def _map(shape: Shape, compiled: dict, compile_shape: Compile) -> Checker:
     compiled[shape.name] = check
     key_check, value_check = compile_shape(shape.key), compile_shape(shape.value)
     return check
+
+
+def _members_pass(check: Checker | None, members) -> bool:
+    """Whether ``check`` is sure to find nothing in any of ``members``, looked at together
+    (False: they are to be checked one by one)."""
+    if check is None or not members:
+        return True
+    bounds = getattr(check, "length_bounds", None)
+    # What is not a string (or a dict) has nothing to check either, so members of another
+    # type passing these looks change nothing; those they cannot measure are walked.
+    try:
+        if bounds is not None:
+            low, high = bounds
+            return (low is None or min(map(len, members)) >= low) and (high is None or max(map(len, members)) <= high)
+        keys = getattr(check, "checked_keys", None)
+        return keys is not None and keys.isdisjoint(chain.from_iterable(members))
+    except TypeError:
+        return False
 
 
 def _length(shape: Shape) -> Checker | None:
@@ -247,6 +277,8 @@ def _string(shape: Shape) -> Checker | None:
         elif compiled is not None and compiled.fullmatch(value) is None:
             _fail(problems, value, path, f"satisfy regular expression pattern: {pattern}")
 
+    if enum is None and compiled is None:  # only its length is checked: strings measured at once pass
+        check.length_bounds = (shape.metadata.get("min"), shape.metadata.get("max"))
     return check
 
 

@@ -240,3 +240,19 @@ def test_string_and_binary_key_encoding_preserve_order():
     assert encoded == sorted(strings, key=lambda s: s.encode())
     assert types.decode_key_value(types.encode_key_value({"S": "é"}), "S") == {"S": "é"}
     assert types.decode_key_value(types.encode_key_value({"B": b"\x00\xff"}), "B") == {"B": b"\x00\xff"}
+
+
+def test_checked_item_is_validate_item_and_item_size_in_one_walk():
+    """The same canonical item and size, or the same error, on generated and invalid items."""
+    rng = random.Random(29)
+    invalid = [{"NULL": False}, {}, {"S": "a", "N": "1"}, {"N": "1e999"}, {"SS": []}, {"N": "x"}, deep_map(32)]
+    for _ in range(2000):
+        item = {random_text(rng): random_value(rng) for _ in range(rng.randint(0, 6))}
+        if rng.random() < 0.2:
+            item["bad"] = rng.choice(invalid)
+        try:
+            expected = types.validate_item(item)
+        except Exception as error:
+            assert validation_message(types.checked_item, item) == error.message
+        else:
+            assert types.checked_item(item) == (expected, types.item_size(expected))

@@ -82,8 +82,8 @@ def _prepared_writes(ctx, request_items: dict, wants_old: bool) -> list[writes.W
             if ("PutRequest" in request) == ("DeleteRequest" in request):
                 raise errors.validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")
             if "PutRequest" in request:
-                item = types.validate_item(request["PutRequest"]["Item"])
-                table_writes.append(writes.prepare_put(ctx.db, table, item, wants_old=wants_old))
+                item, size = types.checked_item(request["PutRequest"]["Item"])
+                table_writes.append(writes.prepare_put(ctx.db, table, item, wants_old=wants_old, size=size))
             else:
                 key = request["DeleteRequest"]["Key"]
                 table_writes.append(writes.prepare_delete(ctx.db, table, key, wants_old=wants_old))

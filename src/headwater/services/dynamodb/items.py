@@ -42,10 +42,10 @@ def _result(ctx, req: dict, write: writes.Write, meter: capacity.Meter, attribut
 def put_item(ctx, req: dict) -> dict:
     return_values = params.check_write_return_values(req)
     condition = params.write_condition(req, "PutItem")
-    item = types.validate_item(req["Item"])
+    item, size = types.checked_item(req["Item"])
     table = lookup.active_table(ctx, req["TableName"])
     meter = capacity.Meter(req.get("ReturnConsumedCapacity"), "write")
-    write = _prepare(req, writes.prepare_put, ctx.db, table, item, condition, _wants_old(req, meter))
+    write = _prepare(req, writes.prepare_put, ctx.db, table, item, condition, _wants_old(req, meter), size=size)
     writes.commit(ctx.db, write, ctx.clock.time())
     return _result(ctx, req, write, meter, write.old if return_values == "ALL_OLD" else None)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -24,9 +25,13 @@ EMPTY_KEY = {"S": "string", "B": "binary"}
 Key = tuple[int, bytes, bytes]
 
 
+_FIRST_WORD = struct.Struct(">I").unpack_from
+
+
 def partition_hash(pk: bytes) -> int:
-    """The 32-bit position of a partition in the key space."""
-    return int.from_bytes(hashlib.md5(pk).digest()[:4], "big")
+    """The 32-bit position of a partition in the key space: the first four bytes of the
+    key's MD5, big-endian."""
+    return _FIRST_WORD(hashlib.md5(pk).digest())[0]
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,11 @@ class KeyPart:
         content = av.get(self.type)
         if content is None or len(av) != 1:
             return None
-        return types.encode_key_value(av)
+        return self._encode(content)
+
+    @cached_property
+    def _encode(self):
+        return types.KEY_ENCODERS[self.type]
 
     def decode(self, data: bytes) -> dict:
         return types.decode_key_value(data, self.type)

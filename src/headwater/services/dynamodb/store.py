@@ -16,7 +16,7 @@ import json
 import sqlite3
 from typing import Iterator
 
-from headwater.protocol.awsjson import RawJSON
+from headwater.protocol.awsjson import RawJSON, json_encoder
 from headwater.protocol.scalars import format_blob
 from headwater.services.dynamodb import types
 from headwater.services.dynamodb.schema import Index, Key, Table, parse, partition_hash
@@ -129,9 +129,7 @@ SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 # --- item encoding ---------------------------------------------------------------------
 
 
-encode_item = json.JSONEncoder(
-    separators=(",", ":"), ensure_ascii=False, check_circular=False, default=format_blob
-).encode
+encode_item = json_encoder(format_blob)
 
 
 def _restore_binary(av: dict) -> None:

@@ -67,9 +67,9 @@ class Planned:
             operation = {"Put": "PutItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheck"}[kind]
             self.condition = params.write_condition(action, operation)
         if kind == "Put":
-            self.item = types.validate_item(action["Item"])
+            self.item, size = types.checked_item(action["Item"])
             self.key = self.table.key_of_item(self.item)
-            if types.item_size(self.item) > writes.MAX_ITEM_BYTES:
+            if size > writes.MAX_ITEM_BYTES:
                 raise errors.item_too_large()
         else:
             self.key = self.table.key_of(action["Key"])

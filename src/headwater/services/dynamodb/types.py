@@ -213,12 +213,40 @@ def validate_item(item: dict, what: str = "item") -> dict:
     return canonical
 
 
+def checked_item(item: dict) -> tuple[dict, int]:
+    """``validate_item(item)`` and the canonical item's size, in one walk over its values."""
+    canonical = {}
+    size = name_size("".join(item))
+    for name, av in item.items():
+        if len(av) == 1:  # the common scalars without a call each
+            (kind, content), = av.items()
+            if kind == "S":
+                canonical[name] = av
+                size += len(content) if content.isascii() else name_size(content)
+                continue
+            if kind == "N":
+                text = normalize_number(content)
+                canonical[name] = av if text == content else {"N": text}
+                size += number_size(text)
+                continue
+            if kind == "BOOL":
+                canonical[name] = av
+                size += 1
+                continue
+        value = canonical[name] = _validate(av, 1)
+        size += value_size(value)
+    return canonical, size
+
+
 # --- sizes (CapacityUnitCalculations: "DynamoDB item sizes and formats") ----------------
 
 def number_size(text: str) -> int:
     """Bytes of a number: one per pair of significant digits (pairs aligned on the decimal
     point, as DynamoDB stores base-100 digits), one for the exponent, one more if negative."""
-    negative, digits, scale = _split_number(text)
+    if text.isdigit() and text.isascii():  # a whole number, most often: no sign nor point to split
+        negative, digits, scale = _significant(False, text, 0, 0)
+    else:
+        negative, digits, scale = _split_number(text)
     if not digits:
         return 1
     highest = scale + len(digits) - 1
@@ -323,15 +351,11 @@ _NEGATIVE, _ZERO, _POSITIVE = 1, 2, 3
 _INVERT = bytes.maketrans(b"0123456789", b"9876543210")
 
 
-def encode_key_value(av: dict) -> bytes:
-    """Bytes whose memcmp order equals DynamoDB's order of key values of one type."""
-    (kind, content), = av.items()
-    if kind == "S":
-        return content.encode("utf-8", "surrogatepass")
-    if kind == "B":
-        return bytes(content)
-    if kind != "N":
-        raise ValueError(f"not a key type: {kind}")
+def _encode_string(content: str) -> bytes:
+    return content.encode("utf-8", "surrogatepass")
+
+
+def _encode_number(content: str) -> bytes:
     negative, digits, scale = _split_number(content)
     if not digits:
         return bytes([_ZERO])
@@ -339,6 +363,19 @@ def encode_key_value(av: dict) -> bytes:
     if not negative:
         return bytes([_POSITIVE, magnitude]) + digits.encode()
     return bytes([_NEGATIVE, 255 - magnitude]) + digits.encode().translate(_INVERT) + b"\xff"
+
+
+#: The key encoding of each key type's content.
+KEY_ENCODERS = {"S": _encode_string, "B": bytes, "N": _encode_number}
+
+
+def encode_key_value(av: dict) -> bytes:
+    """Bytes whose memcmp order equals DynamoDB's order of key values of one type."""
+    (kind, content), = av.items()
+    encode = KEY_ENCODERS.get(kind)
+    if encode is None:
+        raise ValueError(f"not a key type: {kind}")
+    return encode(content)
 
 
 def decode_key_value(data: bytes, kind: str) -> dict:

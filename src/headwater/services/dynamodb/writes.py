@@ -61,9 +61,11 @@ def _check(condition, old: dict | None) -> None:
         raise ConditionFailed(old)
 
 
-def prepare_put(db, table: Table, item: dict, condition=None, wants_old: bool = True) -> Write:
+def prepare_put(db, table: Table, item: dict, condition=None, wants_old: bool = True, size: int | None = None) -> Write:
+    """The put of a checked item; ``size`` is its size when already known."""
     key = table.key_of_item(item)
-    size = types.item_size(item)
+    if size is None:
+        size = types.item_size(item)
     if size > MAX_ITEM_BYTES:
         raise errors.item_too_large()
     load = needs_old(table, condition, wants_old)
