@@ -93,6 +93,25 @@ def test_committers_awaiting_together_share_one_fsync_of_the_wal(db, fsyncs):
     assert fsyncs.inodes == [wal_inode(db)]
 
 
+def test_waiters_on_the_loop_share_one_future_per_flush_and_it_is_let_go(db, fsyncs):
+    # Why: the thread ending a flush should wake the loop once, not once per waiter; and
+    # what it shares must not pile up flush after flush.
+    async def main():
+        group = db._group
+        for round_ in range(3):
+            for row in range(COMMITTERS):
+                insert(db, round_ * COMMITTERS + row + 1)
+            waiters = [asyncio.ensure_future(db.durable()) for _ in range(COMMITTERS)]
+            await asyncio.sleep(0)
+            assert len(group._awaitables) == 1
+            await asyncio.gather(*waiters)
+        await asyncio.sleep(0)
+        assert group._awaitables == {}
+
+    asyncio.run(main())
+    assert len(fsyncs.inodes) == 3
+
+
 def test_commits_during_a_running_flush_wait_for_the_next_one(db, fsyncs):
     # Why: a commit made after a flush started is not covered by it; its writer must not be
     # answered until a flush that started after its commit has ended.

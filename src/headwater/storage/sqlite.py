@@ -69,6 +69,7 @@ class GroupCommit:
         self._next: Future | None = None  # not started: covers all numbered when it starts
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"fsync-{database_path.name}")
         self._wal: tuple[int, int, int] | None = None  # descriptor, st_dev, st_ino
+        self._awaitables: dict[Future, asyncio.Future] = {}
 
     @contextmanager
     def committing(self) -> Iterator[None]:
@@ -92,7 +93,16 @@ class GroupCommit:
         if created:
             asyncio.get_running_loop().call_soon(self._start_in_thread)
         if flush is not None:
-            await asyncio.wrap_future(flush)
+            await asyncio.shield(self._awaitable(flush))
+
+    def _awaitable(self, flush: Future) -> asyncio.Future:
+        """One asyncio future per flush, shared by its waiters on the loop: the thread that ends
+        the flush wakes the loop once, not once per waiter."""
+        shared = self._awaitables.get(flush)
+        if shared is None:
+            shared = self._awaitables[flush] = asyncio.wrap_future(flush)
+            shared.add_done_callback(lambda _: self._awaitables.pop(flush, None))
+        return shared
 
     def sync(self) -> None:
         """Block until every commit numbered so far is on disk, running the flush if none runs."""
