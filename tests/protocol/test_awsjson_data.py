@@ -187,13 +187,13 @@ def test_items_read_back_with_bytes_and_lenient_booleans():
 def test_raw_json_is_written_as_it_is_even_when_a_string_looks_like_its_mark():
     """DynamoDB answers stored items as their JSON text (RawJSON); a document string equal to
     the internal mark must not be mistaken for one, nor a text be decoded when not needed."""
-    from headwater.protocol.awsjson import _RAW_MARK, RawJSON, _encode_document
+    from headwater.protocol.jsontext import _RAW_MARK, RawJSON, encode_document
 
     items = RawJSON('[{"k":{"S":"a"}},{"k":{"B":"AAE="}}]')
-    assert json.loads(_encode_document({"Items": items, "Count": 2})) == {
+    assert json.loads(encode_document({"Items": items, "Count": 2})) == {
         "Items": [{"k": {"S": "a"}}, {"k": {"B": "AAE="}}], "Count": 2}
     tricky = {"Item": RawJSON('{"k":{"S":"b"}}'), "Note": _RAW_MARK, "Blob": b"\x00\x01"}
-    assert json.loads(_encode_document(tricky)) == {"Item": {"k": {"S": "b"}}, "Note": _RAW_MARK, "Blob": "AAE="}
+    assert json.loads(encode_document(tricky)) == {"Item": {"k": {"S": "b"}}, "Note": _RAW_MARK, "Blob": "AAE="}
 
 
 def test_values_needing_no_conversion_are_read_as_they_are():

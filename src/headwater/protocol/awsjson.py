@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-import struct
-import zlib
 from functools import lru_cache, partial
-from json.encoder import c_make_encoder, encode_basestring
 from typing import Any, Callable, Iterable, Iterator
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -27,6 +24,8 @@ from headwater.errors import ServiceError
 from headwater.http.message import HttpRequest, HttpResponse
 from headwater.protocol import scalars
 from headwater.protocol.awsquery import error_shape, wire_error_code
+from headwater.protocol.eventstream import EVENT_STREAM_CONTENT_TYPE, event_frame
+from headwater.protocol.jsontext import blob_text, encode_document
 
 #: Type names in AWS's deserializer messages ("... can not be converted to an Integer").
 _JAVA_TYPES = {
@@ -96,7 +95,7 @@ def _invalid_blob(value: str) -> ServiceError:
 # JSON-native (strings, booleans, integers, lists, maps, structures whose members keep
 # their names) but for blobs, its value already is its JSON form once bytes are base64
 # text. So responses hand data shapes (and lists and maps of them) to json.dumps as they
-# are, with ``_blob_text`` as the default for bytes. A service builds such values with the
+# are, with ``blob_text`` as the default for bytes. A service builds such values with the
 # model's members only, never a None member: they are written as they are.
 
 _CONTAINERS = frozenset({"structure", "list", "map"})
@@ -407,82 +406,8 @@ def _content_type(service: ServiceModel) -> str:
     return f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
 
 
-class RawJSON:
-    """JSON text a service already holds (DynamoDB's stored items), written into the
-    answer as it is, in place of a data-shape value."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-
-class _HoldsRaw(Exception):
-    """The document holds RawJSON: it is written by ``_spliced``."""
-
-
-#: What a RawJSON is first written as; a document string equal to it is detected by count.
-_RAW_MARK = "\x00raw-json\x00"
-_QUOTED_RAW_MARK = json.dumps(_RAW_MARK)
-
-
-def _blob_text(value: Any) -> str:
-    """json.dumps' ``default``: bytes left in data shapes become base64 text."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return scalars.format_blob(value)
-    if isinstance(value, RawJSON):
-        raise _HoldsRaw
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-def _raw_decoded(value: Any) -> Any:
-    return json.loads(value.text) if isinstance(value, RawJSON) else _blob_text(value)
-
-
-def json_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
-    """Compact JSON, not ASCII-escaped, ``default`` converting what JSON has no type for:
-    json's C encoder made once (``JSONEncoder.encode`` makes one per call), or the
-    pure-Python one without it."""
-    if c_make_encoder is None:
-        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False,
-                                default=default).encode
-    encode = c_make_encoder(None, default, encode_basestring, None, ":", ",", False, False, True)
-    return lambda document: "".join(encode(document, 0))
-
-
-_encode_plain = json_encoder(_blob_text)
-
-
-def _spliced(document: Any) -> str:
-    """The document with each RawJSON's text in its place: each is written as a mark, then
-    the marks are replaced in order. Should a string of the document equal the mark, the
-    count tells, and the texts are decoded and written as any value."""
-    texts: list[str] = []
-
-    def default(value: Any) -> Any:
-        if isinstance(value, RawJSON):
-            texts.append(value.text)
-            return _RAW_MARK
-        return _blob_text(value)
-
-    pieces = json_encoder(default)(document).split(_QUOTED_RAW_MARK)
-    if len(pieces) != len(texts) + 1:
-        return json_encoder(_raw_decoded)(document)
-    spliced = [pieces[0]]
-    for text, piece in zip(texts, pieces[1:]):
-        spliced += (text, piece)
-    return "".join(spliced)
-
-
-def _encode_document(document: Any) -> str:
-    try:
-        return _encode_plain(document)
-    except _HoldsRaw:
-        return _spliced(document)
-
-
 def _response(service: ServiceModel, document: dict, request_id: str, status: int = 200, headers=()) -> HttpResponse:
-    body = _encode_document(document).encode("utf-8")
+    body = encode_document(document).encode("utf-8")
     return HttpResponse(
         status,
         [("Content-Type", _content_type(service)), ("x-amzn-RequestId", request_id), *headers],
@@ -508,23 +433,6 @@ def serialize_response(operation: OperationModel, result: dict, request_id: str)
 
 # --- event streams ----------------------------------------------------------------------
 
-EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
-_STRING_HEADER = 7
-
-
-def event_frame(headers: dict[str, str], payload: bytes) -> bytes:
-    """One ``application/vnd.amazon.eventstream`` message: prelude, string headers,
-    payload and the two CRC32 checksums."""
-    encoded = b"".join(
-        struct.pack(">B", len(name)) + name.encode() + struct.pack(">BH", _STRING_HEADER, len(value.encode()))
-        + value.encode()
-        for name, value in headers.items()
-    )
-    prelude = struct.pack(">II", 16 + len(encoded) + len(payload), len(encoded))
-    message = prelude + struct.pack(">I", zlib.crc32(prelude)) + encoded + payload
-    return message + struct.pack(">I", zlib.crc32(message))
-
-
 def _event_frames(
     shape: Shape, stream_name: str, initial: dict, events: Iterable[dict], content_type: str
 ) -> Iterator[bytes]:
@@ -533,14 +441,14 @@ def _event_frames(
     stream_shape = shape.members[stream_name]
     yield event_frame(
         {":message-type": "event", ":event-type": "initial-response", ":content-type": content_type},
-        json.dumps(_writer(shape)(initial), default=_blob_text).encode(),
+        json.dumps(_writer(shape)(initial), default=blob_text).encode(),
     )
     for event in events:
         for name, value in event.items():
             member = stream_shape.members[name]
             kind = "exception" if member.metadata.get("exception") else "event"
             headers = {":message-type": kind, f":{kind}-type": name, ":content-type": "application/json"}
-            yield event_frame(headers, json.dumps(_writer(member)(value), default=_blob_text).encode())
+            yield event_frame(headers, json.dumps(_writer(member)(value), default=blob_text).encode())
 
 
 @lru_cache(maxsize=1024)

@@ -33,10 +33,9 @@ class Page:
 def read_page(rows, reader: Reader, limit: int | None, condition, texts: bool = False) -> Page:
     """Read rows until the limit or 1 MB; ``last`` is the item to continue after, if any.
 
-    With ``texts``, when the protocol writes pre-encoded JSON, items answered as stored
-    are kept as their stored JSON text (decoded only for a filter) for ``answer`` to write
-    as they are."""
-    page = Page(texts=texts and store.RawJSON is not None and reader.returns_stored)
+    With ``texts``, items answered as stored are kept as their stored JSON text (decoded
+    only for a filter) for ``answer`` to write as they are."""
+    page = Page(texts=texts and reader.returns_stored)
     wants_items = not reader.count_only
     decodes = condition is not None or (wants_items and not page.texts)
     visible = None

@@ -16,7 +16,7 @@ import json
 import sqlite3
 from typing import Iterator
 
-from headwater.protocol.awsjson import RawJSON, json_encoder
+from headwater.protocol.jsontext import RawJSON, json_encoder
 from headwater.protocol.scalars import format_blob
 from headwater.services.dynamodb import types
 from headwater.services.dynamodb.schema import Index, Key, Table, parse, partition_hash
