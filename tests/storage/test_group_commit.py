@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from headwater.storage import sqlite
-from headwater.storage.sqlite import Database, GroupCommit
+from headwater.storage.sqlite import Database, GroupCommit, Stores
 
 SCHEMA = [("0001_create_rows", "CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT)")]
 COMMITTERS = 8
@@ -279,3 +279,18 @@ def test_a_flush_waits_for_commits_in_flight_when_it_started(tmp_path, fsyncs):
     committer.join()
     group.close()
     assert seen_at_fsync == [True]
+
+
+def test_an_answer_waits_for_every_database_not_only_its_own(tmp_path, fsyncs):
+    # Why: a request may rest on another service's commit (an IAM policy read while
+    # authorizing); Stores.durable() must cover every open database, and only those pending.
+    stores = Stores(tmp_path, "full")
+    first, second, idle = (stores.database(name, SCHEMA) for name in ("first", "second", "idle"))
+    for database in (first, second, idle):
+        insert(database, 1, defer_sync=False)
+    fsyncs.inodes.clear()
+    insert(first, 2)
+    insert(second, 2)
+    asyncio.run(stores.durable())
+    assert sorted(fsyncs.inodes) == sorted([wal_inode(first), wal_inode(second)])
+    stores.close_all()

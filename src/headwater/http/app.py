@@ -50,10 +50,15 @@ class Headwater:
         Two optional service hooks wrap the pipeline: ``preflight(app, request)`` may answer
         a request before authentication (S3's CORS preflight), and
         ``response_headers(app, request)`` adds headers to every answer (S3's CORS headers).
+
+        No answer, error or not, leaves before every commit it may rest on, in any service's
+        database, is on disk: concurrent requests share that fsync (group commit) and the loop
+        serves others meanwhile.
         """
         service = routing.identify_service(request)
         hooks = self._hooks(service)
         response = await self._serve(request, service, hooks)
+        await self.stores.durable()
         if "response_headers" in hooks:
             response.headers.extend(hooks["response_headers"](self, request))
         return response
@@ -100,19 +105,15 @@ class Headwater:
 
     async def _invoke(self, ctx: RequestContext, operation: registry.Operation, params: dict) -> dict:
         """Run the handler on the event loop (a SQLite commit costs less than a hand-off to a
-        thread); one declared ``blocking`` (big bodies) runs in a worker thread. No answer,
-        error or not, leaves before all it may have seen is on disk: concurrent requests share
-        that fsync (group commit) and the loop serves others meanwhile."""
+        thread); one declared ``blocking`` (big bodies) runs in a worker thread. The commit's
+        sync is left to ``handle`` (group commit)."""
         service = registry.services()[operation.service]
         if not registry.storage_of(service).migrations:
             return operation.handler(ctx, params) or {}
-        try:
-            if not operation.blocks(ctx.request):
-                return self._transact(ctx, operation, params, service)
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.executor, self._transact, ctx, operation, params, service)
-        finally:
-            await self.database(service).durable()
+        if not operation.blocks(ctx.request):
+            return self._transact(ctx, operation, params, service)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self._transact, ctx, operation, params, service)
 
     def _transact(self, ctx: RequestContext, operation: registry.Operation, params: dict, service) -> dict:
         """The handler inside one transaction of its service's database, synced by the caller."""

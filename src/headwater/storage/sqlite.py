@@ -357,6 +357,12 @@ class Stores:
                 db = self._databases[service] = Database(path, migrations, self.synchronous)
             return db
 
+    async def durable(self) -> None:
+        """``Database.durable`` of every open database: an answer may rest on what any holds
+        (a policy in IAM's, a session in STS's), not only on its own service's commits."""
+        for db in list(self._databases.values()):
+            await db.durable()
+
     def close_all(self) -> None:
         with self._lock:
             databases, self._databases = list(self._databases.values()), {}
