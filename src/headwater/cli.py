@@ -104,6 +104,10 @@ def uvicorn_config(app, settings: Settings, log_level: str = "info"):
     )
 
 
+#: glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
 def _reuse_freed_buffers() -> None:
     """Have glibc's malloc keep big freed blocks for reuse instead of unmapping them: bodies
     arrive in pieces of up to 256 KiB, and mapping fresh zeroed pages for each cost more CPU
@@ -116,9 +120,6 @@ def _reuse_freed_buffers() -> None:
         return
     mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
     mallopt(_M_TRIM_THRESHOLD, 128 * 1024 * 1024)
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 
 def _serve(settings: Settings, log_level: str, on_ready=None) -> None:

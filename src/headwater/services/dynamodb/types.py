@@ -222,7 +222,7 @@ def checked_item(item: dict) -> tuple[dict, int]:
             (kind, content), = av.items()
             if kind == "S":
                 canonical[name] = av
-                size += len(content) if content.isascii() else name_size(content)
+                size += name_size(content)
                 continue
             if kind == "N":
                 text = normalize_number(content)
